@@ -1,0 +1,58 @@
+package io.raftkv.raft.confchange;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The byte form of a {@link ConfChange} inside a CONF_CHANGE entry. Every replica decodes the same
+ * bytes, so the format is fixed: version byte, transition ordinal, count, then (type ordinal, id).
+ */
+public final class ConfChangeCodec {
+    private static final byte VERSION = 1;
+    /** A change touching more nodes than this is rejected: no cluster needs it. */
+    public static final int CHANGES_MAX = 64;
+
+    private ConfChangeCodec() {}
+
+    public static byte[] encode(ConfChange change) {
+        if (change.changes().size() > CHANGES_MAX) {
+            throw new IllegalArgumentException("conf change has " + change.changes().size() + " changes, max " + CHANGES_MAX);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(3 + change.changes().size() * 9);
+        buffer.put(VERSION).put((byte) change.transition().ordinal()).put((byte) change.changes().size());
+        for (ConfChange.Change single : change.changes()) {
+            buffer.put((byte) single.type().ordinal()).putLong(single.nodeId());
+        }
+        return buffer.array();
+    }
+
+    public static ConfChange decode(byte[] data) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(data);
+            byte version = buffer.get();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unknown conf change version " + version);
+            }
+            ConfChange.Transition transition = ConfChange.Transition.values()[buffer.get()];
+            int count = buffer.get();
+            if (count < 0 || count > CHANGES_MAX) {
+                throw new IllegalArgumentException("conf change count " + count + " outside [0, " + CHANGES_MAX + "]");
+            }
+            List<ConfChange.Change> changes = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                ConfChange.ChangeType type = ConfChange.ChangeType.values()[buffer.get()];
+                changes.add(new ConfChange.Change(type, buffer.getLong()));
+            }
+            if (buffer.hasRemaining()) {
+                throw new IllegalArgumentException("conf change has " + buffer.remaining() + " trailing bytes");
+            }
+            return new ConfChange(transition, changes);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException) {
+                throw e;
+            }
+            throw new IllegalArgumentException("malformed conf change: " + e, e);
+        }
+    }
+}
