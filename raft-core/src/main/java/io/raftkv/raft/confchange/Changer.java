@@ -32,6 +32,19 @@ public final class Changer {
         record Invalid(String reason) implements Result {}
     }
 
+    /**
+     * The membership a state machine records after applying {@code change} to {@code current}: the
+     * same computation the core makes, so the snapshot's ConfState always matches the core's.
+     *
+     * @throws IllegalArgumentException if the change is invalid for {@code current}
+     */
+    public static io.raftkv.raft.ConfState apply(io.raftkv.raft.ConfState current, ConfChange change) {
+        return switch (apply(TrackerConfig.of(current), change)) {
+            case Result.Applied applied -> applied.config().toConfState();
+            case Result.Invalid invalid -> throw new IllegalArgumentException("invalid conf change " + change + ": " + invalid.reason());
+        };
+    }
+
     public static Result apply(TrackerConfig current, ConfChange change) {
         if (change.isLeaveJoint()) {
             return leaveJoint(current);

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The byte form of a {@link ConfChange} inside a CONF_CHANGE entry. Every replica decodes the same
- * bytes, so the format is fixed: version byte, transition ordinal, count, then (type ordinal, id).
+ * bytes, so the format is fixed: version byte, transition ordinal, count, (type ordinal, id) per
+ * change, then the context's length and bytes.
  */
 public final class ConfChangeCodec {
     private static final byte VERSION = 1;
@@ -19,11 +20,12 @@ public final class ConfChangeCodec {
         if (change.changes().size() > CHANGES_MAX) {
             throw new IllegalArgumentException("conf change has " + change.changes().size() + " changes, max " + CHANGES_MAX);
         }
-        ByteBuffer buffer = ByteBuffer.allocate(3 + change.changes().size() * 9);
+        ByteBuffer buffer = ByteBuffer.allocate(3 + change.changes().size() * 9 + 4 + change.context().length);
         buffer.put(VERSION).put((byte) change.transition().ordinal()).put((byte) change.changes().size());
         for (ConfChange.Change single : change.changes()) {
             buffer.put((byte) single.type().ordinal()).putLong(single.nodeId());
         }
+        buffer.putInt(change.context().length).put(change.context());
         return buffer.array();
     }
 
@@ -44,10 +46,16 @@ public final class ConfChangeCodec {
                 ConfChange.ChangeType type = ConfChange.ChangeType.values()[buffer.get()];
                 changes.add(new ConfChange.Change(type, buffer.getLong()));
             }
+            int contextLength = buffer.getInt();
+            if (contextLength < 0 || contextLength > ConfChange.CONTEXT_BYTES_MAX || contextLength > buffer.remaining()) {
+                throw new IllegalArgumentException("conf change context length " + contextLength + " is invalid");
+            }
+            byte[] context = new byte[contextLength];
+            buffer.get(context);
             if (buffer.hasRemaining()) {
                 throw new IllegalArgumentException("conf change has " + buffer.remaining() + " trailing bytes");
             }
-            return new ConfChange(transition, changes);
+            return new ConfChange(transition, changes, context);
         } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException) {
                 throw e;
