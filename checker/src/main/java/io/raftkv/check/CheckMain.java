@@ -18,7 +18,17 @@ public final class CheckMain {
     private CheckMain() {}
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int status;
+        try {
+            status = run(args, System.out, System.err);
+        } catch (RuntimeException | Error e) {
+            // An uncaught throwable would make the JVM exit with 1, which means "not linearizable".
+            // A crash of the checker decides nothing, so it must say so and exit with 2.
+            System.out.println("linearizable: unknown (checker failed: " + e + ")");
+            e.printStackTrace(System.err);
+            status = EXIT_UNDECIDED;
+        }
+        System.exit(status);
     }
 
     /** Runs the command and returns its exit status instead of exiting, so tests can call it. */

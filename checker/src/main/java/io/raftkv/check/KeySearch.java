@@ -15,6 +15,10 @@ package io.raftkv.check;
  * search never reaches one while a required operation is still open: it either finished before
  * or backtracked at a required return.
  *
+ * <p>One addition to Lowe: of several identical optional operations, only the earliest-invoked
+ * unapplied one is tried ({@link KeyProblem#previousSameCall}), since they are interchangeable;
+ * otherwise a failing search would try every subset of them.
+ *
  * <p>Bounded: the deadline is checked every {@link #DEADLINE_CHECK_INTERVAL} steps and the memo
  * stops at its byte budget; the stack holds at most one frame per operation. Not thread-safe; one
  * instance per search.
@@ -59,7 +63,7 @@ final class KeySearch {
             Invariants.check(entry != entries.tail(), "a required return lies ahead while %d are open", requiredLeft);
             int operation = EntryList.operationOf(entry);
             if (EntryList.isCall(entry)) {
-                int nextState = problem.step(operation, state);
+                int nextState = skipAsInterchangeable(operation) ? -1 : problem.step(operation, state);
                 if (nextState >= 0) {
                     linearized.add(operation);
                     if (memo.add(linearized, nextState)) {
@@ -97,6 +101,16 @@ final class KeySearch {
             entries.unlift(entry);
             entry = entries.next(entry);
         }
+    }
+
+    /**
+     * True for an optional operation whose identical, earlier-invoked twin has not been applied:
+     * applying the twin instead leads to the same outcomes. By induction the applied members of
+     * each group of identical operations are always its earliest-invoked ones.
+     */
+    private boolean skipAsInterchangeable(int operation) {
+        int twin = problem.previousSameCall(operation);
+        return twin >= 0 && !linearized.contains(twin);
     }
 
     private SearchResult result(SearchResult.Status status) {

@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * Evidence that one key's history is not linearizable: the shortest prefix of it, cut just after
- * an ok completion, that the search could not linearize, and the operation whose completion ends
- * it. Everything before that completion could still be explained; that completion cannot.
+ * an ok or fail completion, that the search could not linearize, and the operation whose
+ * completion ends it. Everything before that completion could still be explained; that
+ * completion cannot (an ok that no order allows, or a fail of an operation that must have taken
+ * effect to explain what others saw).
  *
  * <p>{@code shortest} is false when the bisection for the shortest prefix was stopped by the
  * deadline or memo budget, in which case {@code prefix} fails but a shorter one might too.
@@ -21,7 +23,8 @@ public record Violation(String key, History prefix, Operation culprit, boolean s
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(culprit, "culprit");
-        Invariants.check(culprit.outcome() == Outcome.OK, "a prefix ends at an ok completion: %s", culprit);
+        Invariants.check(culprit.outcome() == Outcome.OK || culprit.outcome() == Outcome.FAIL,
+                "a prefix ends at an ok or fail completion: %s", culprit);
         Invariants.check(prefix.operations().contains(culprit), "the culprit is in the prefix: %s", culprit);
     }
 
@@ -33,7 +36,8 @@ public record Violation(String key, History prefix, Operation culprit, boolean s
         StringBuilder out = new StringBuilder();
         out.append("key ").append(JsonText.quote(key)).append(": not linearizable; ")
                 .append(shortest ? "shortest failing prefix" : "failing prefix (not minimized: out of time or memory)")
-                .append(" ends at the ok of ").append(culprit.call().describe())
+                .append(" ends at the ").append(culprit.outcome() == Outcome.OK ? "ok" : "fail")
+                .append(" of ").append(culprit.call().describe())
                 .append(" by process ").append(culprit.process())
                 .append(" at ").append(culprit.complete().orElseThrow().describe()).append('\n');
         List<Operation> operations = prefix.operations();

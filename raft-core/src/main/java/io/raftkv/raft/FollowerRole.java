@@ -43,7 +43,9 @@ final class FollowerRole implements Role {
                 if (timeoutNow.from() == raft.lead && raft.promotable()) {
                     raft.logger().info(String.format("node=%d received timeout-now from=%d term=%d, campaigning",
                             raft.id, timeoutNow.from(), raft.term));
-                    raft.campaign(false, true);
+                    // Through hup, not campaign: a transfer is still a campaign, and must wait like
+                    // any other until committed conf changes are applied (etcd-io/etcd#12133).
+                    raft.hup(true);
                 }
             }
             case ReadIndexResponse response -> raft.readStates.add(new ReadState(response.index(), response.context()));

@@ -24,6 +24,7 @@ import io.raftkv.raft.tracker.ProgressTracker;
 import io.raftkv.raft.tracker.TrackerConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -187,7 +188,11 @@ final class Raft {
 
     void tickElection() {
         electionElapsed++;
-        if (electionElapsed >= randomizedElectionTimeout) {
+        // Only a node that may campaign restarts its timer. A learner (or a voter that has not yet
+        // applied its promotion) must let the time since it last heard from a leader keep growing:
+        // reset, it would stay in the lease of a dead leader forever and ignore the very election
+        // it is needed for (etcd's tickElection checks promotable() the same way).
+        if (promotable() && electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
             hup(false);
         }
@@ -323,8 +328,8 @@ final class Raft {
             } else {
                 Progress fresh = new Progress(raftLog.lastIndex() + 1,
                         new Inflights(config.inflightMessagesMax(), config.inflightBytesMax()), learner);
-                // A new member counts as active so check-quorum does not step down before it answers.
-                fresh.setRecentActive(true);
+                // Followers start inactive, as in etcd: a new leader that hears from no quorum within
+                // its first election timeout steps down at the first check-quorum round.
                 if (member == id) {
                     fresh.maybeUpdate(raftLog.lastPersistedIndex());
                 }
@@ -671,7 +676,16 @@ final class Raft {
             case Changer.Result.Invalid invalid -> throw new AssertionError(String.format(
                     "node=%d committed an invalid conf change at index=%d: %s", id, index, invalid.reason()));
         };
-        tracker.reset(newConfig, progressFor(newConfig, new TreeMap<>(tracker.progress())));
+        TreeMap<Long, Progress> kept = new TreeMap<>(tracker.progress());
+        TreeMap<Long, Progress> progress = progressFor(newConfig, kept);
+        for (Map.Entry<Long, Progress> entry : progress.entrySet()) {
+            if (!kept.containsKey(entry.getKey())) {
+                // A member added while we lead counts as active until the next check-quorum round,
+                // so adding it cannot make us step down before it has had a chance to answer.
+                entry.getValue().setRecentActive(true);
+            }
+        }
+        tracker.reset(newConfig, progress);
         logger().info(String.format("node=%d applied conf change index=%d change=%s config=%s", id, index, change, newConfig));
         if (!isLeader()) {
             return;

@@ -150,6 +150,14 @@ public final class RaftNode {
         }
     }
 
+    /** On the leader: the highest index known replicated on {@code peer}; -1 when not leader or not a member. */
+    public long matchIndex(long peer) {
+        if (!raft.isLeader() || raft.tracker.get(peer) == null) {
+            return -1;
+        }
+        return raft.tracker.get(peer).match();
+    }
+
     /** The term of the entry at index in this node's log, or 0 if not held (for the simulator's checks). */
     public long termAt(long index) {
         return raft.raftLog.termOrZero(index);

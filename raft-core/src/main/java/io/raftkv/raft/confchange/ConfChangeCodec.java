@@ -44,7 +44,12 @@ public final class ConfChangeCodec {
             List<ConfChange.Change> changes = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 ConfChange.ChangeType type = ConfChange.ChangeType.values()[buffer.get()];
-                changes.add(new ConfChange.Change(type, buffer.getLong()));
+                long nodeId = buffer.getLong();
+                if (nodeId <= 0) {
+                    // Checked here: Change's own check is an AssertionError, which the catch below would miss.
+                    throw new IllegalArgumentException("conf change node id " + nodeId + " is not > 0");
+                }
+                changes.add(new ConfChange.Change(type, nodeId));
             }
             int contextLength = buffer.getInt();
             if (contextLength < 0 || contextLength > ConfChange.CONTEXT_BYTES_MAX || contextLength > buffer.remaining()) {

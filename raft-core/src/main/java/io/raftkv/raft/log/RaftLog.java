@@ -145,6 +145,11 @@ public final class RaftLog {
             probe--;
         }
         long boundary = firstIndex() - 1;
+        if (probe < boundary) {
+            // Below our snapshot we know no terms. Answering the boundary (above index) would make a
+            // leader probe where the follower has nothing, costing a round trip before the snapshot.
+            return new EntryId(0, probe);
+        }
         return new EntryId(termOrZero(boundary), boundary);
     }
 

@@ -51,6 +51,13 @@ public final class Inflights {
         Invariants.check(bytes >= 0, "inflight bytes went negative: %d", bytes);
     }
 
+    /** Frees the oldest append, if any, whether or not it was acknowledged. */
+    public void freeFirstOne() {
+        if (count > 0) {
+            freeLe(lastIndexes[start]);
+        }
+    }
+
     public boolean full() {
         return count == capacity || bytes >= bytesMax;
     }

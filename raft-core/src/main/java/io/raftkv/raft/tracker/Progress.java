@@ -163,6 +163,13 @@ public final class Progress {
     /** A heartbeat response arrived: a probing follower may be probed again. */
     public void onHeartbeatResponse() {
         probeSent = false;
+        if (state == ProgressState.REPLICATE && inflights.full()) {
+            // The follower is alive but our window is full: if every append in it was lost, no
+            // response would ever free it and replication would stall for good. Free the oldest
+            // slot so one more append goes out; a gap makes the follower reject it and we fall back
+            // to probing from match (etcd's Inflights.FreeFirstOne on MsgHeartbeatResp).
+            inflights.freeFirstOne();
+        }
     }
 
     private void checkInvariant() {

@@ -1,0 +1,207 @@
+package io.raftkv.client.cli;
+
+import io.raftkv.client.EndpointStatus;
+import io.raftkv.client.Member;
+import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.load.BenchConfig;
+import io.raftkv.client.load.BenchOp;
+import io.raftkv.client.load.BenchReport;
+import io.raftkv.client.load.BenchRunner;
+import io.raftkv.client.load.HtmlChart;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code kvctl bench} (also {@code bin/raftkv-bench}): a load generator. Finds the leader, then
+ * drives raw gRPC stubs; progress goes to stderr once a second, the summary to stdout, the full
+ * result to {@code --out} as JSON. Errors are counted, never retried.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load generator: closed loop (--inflight requests in flight) or open loop (--rate ops/s).",
+      "Writes go to the leader, found through endpoint status; --command-timeout is each request's deadline."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Spec private CommandSpec spec;
+
+  @Option(names = "--op", defaultValue = "put", paramLabel = "OP",
+      description = "put, get, get-serializable, mixed or txn-cas (default: ${DEFAULT-VALUE}).")
+  private String op;
+
+  @Option(names = "--inflight", defaultValue = "64", paramLabel = "N",
+      description = "Requests in flight (open loop: at most) (default: ${DEFAULT-VALUE}).")
+  private int inflight;
+
+  @Option(names = "--conns", defaultValue = "4", paramLabel = "M",
+      description = "gRPC channels (connections) (default: ${DEFAULT-VALUE}).")
+  private int conns;
+
+  @Option(names = "--rate", defaultValue = "0", paramLabel = "R",
+      description = "Open loop at R ops/s; 0 for a closed loop (default: ${DEFAULT-VALUE}).")
+  private double rate;
+
+  @Option(names = "--read-ratio", defaultValue = "0.5", paramLabel = "F",
+      description = "Share of gets for --op mixed (default: ${DEFAULT-VALUE}).")
+  private double readRatio;
+
+  @Option(names = "--key-size", defaultValue = "16", paramLabel = "BYTES", description = "(default: ${DEFAULT-VALUE})")
+  private int keySize;
+
+  @Option(names = "--value-size", defaultValue = "100", paramLabel = "BYTES", description = "(default: ${DEFAULT-VALUE})")
+  private int valueSize;
+
+  @Option(names = "--keys", defaultValue = "100000", paramLabel = "N",
+      description = "Distinct keys, chosen uniformly (default: ${DEFAULT-VALUE}).")
+  private int keys;
+
+  @Option(names = "--duration", paramLabel = "DURATION", description = "Measured time (default: 30s unless --ops).")
+  private Duration duration;
+
+  @Option(names = "--ops", paramLabel = "N", description = "Measured ops, instead of --duration.")
+  private Long ops;
+
+  @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",
+      description = "Unmeasured time first (default: ${DEFAULT-VALUE}).")
+  private Duration warmup;
+
+  @Option(names = "--target", defaultValue = "leader", paramLabel = "WHERE",
+      description = "leader, or all endpoints round-robin (reads only) (default: ${DEFAULT-VALUE}).")
+  private String target;
+
+  @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seeds keys and values (default: ${DEFAULT-VALUE}).")
+  private long seed;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the result as JSON.")
+  private Path out;
+
+  @Option(names = "--compare", paramLabel = "FILE", description = "Print ratios against an earlier --out file.")
+  private Path compare;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "Write a latency-over-time chart (HTML with inline SVG).")
+  private Path html;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Kvctl kvctl = Kvctl.of(spec);
+    BenchConfig config = config(kvctl);
+    Map<String, Object> previous = compare == null ? null : readPrevious(compare);
+    kvctl.err().println("bench: " + config.op().flag() + " against " + String.join(",", config.targets()));
+    BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
+    kvctl.out().print(report.summary());
+    Map<String, Object> tree = report.toTree();
+    if (previous != null) {
+      Map<String, Object> ratios = Comparison.of(tree, previous, compare.toString());
+      kvctl.out().println(Comparison.describe(ratios));
+      tree.put("compare", ratios);
+    }
+    write(out, Json.writePretty(tree) + "\n");
+    if (html != null) {
+      write(html, HtmlChart.render(report));
+    }
+    if (report.ops() == 0 && report.errorCount() > 0) {
+      kvctl.err().println("Error: every op failed " + report.errors());
+      return 1;
+    }
+    return 0;
+  }
+
+  private BenchConfig config(Kvctl kvctl) {
+    BenchOp benchOp;
+    try {
+      benchOp = BenchOp.parse(op);
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    }
+    if (duration != null && ops != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give --duration or --ops, not both");
+    }
+    List<String> targets = targets(kvctl, benchOp);
+    try {
+      return new BenchConfig(targets, benchOp, inflight, conns, rate, readRatio, keySize, valueSize, keys,
+          ops != null ? null : duration != null ? duration : Duration.ofSeconds(30),
+          ops != null ? ops : 0, warmup, kvctl.commandTimeout(), seed);
+    } catch (IllegalArgumentException bad) {
+      throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
+    }
+  }
+
+  private List<String> targets(Kvctl kvctl, BenchOp benchOp) {
+    switch (target) {
+      case "all" -> {
+        if (benchOp.writes()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--target all is for reads; writes must reach the leader");
+        }
+        return kvctl.endpoints();
+      }
+      case "leader" -> {
+        return List.of(findLeader(kvctl));
+      }
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--target must be leader or all, got '" + target + "'");
+    }
+  }
+
+  /** The leader's client address: an endpoint that says it leads, else the member list's entry. */
+  private static String findLeader(Kvctl kvctl) {
+    try (RaftKvClient client = kvctl.connect()) {
+      long leaderId = 0;
+      for (EndpointStatus status : client.maintenance().sync().statusAll()) {
+        if (status instanceof EndpointStatus.Reachable reachable) {
+          if (reachable.status().isLeader()) {
+            return reachable.endpoint();
+          }
+          leaderId = leaderId != 0 ? leaderId : reachable.status().leader();
+        }
+      }
+      if (leaderId != 0) {
+        for (Member member : client.cluster().sync().memberList()) {
+          if (member.id() == leaderId && !member.clientUrl().isEmpty()) {
+            return member.clientUrl();
+          }
+        }
+      }
+      String first = client.endpoints().get(0);
+      kvctl.err().println("bench: no leader found; sending to " + first);
+      return first;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> readPrevious(Path file) {
+    try {
+      Object tree = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+      if (tree instanceof Map<?, ?> map) {
+        return (Map<String, Object>) map;
+      }
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + file + ": not a bench result (no JSON object)");
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + file + ": cannot read (" + e.getMessage() + ")");
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--compare " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static void write(Path file, String content) {
+    if (file == null) {
+      return;
+    }
+    try {
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

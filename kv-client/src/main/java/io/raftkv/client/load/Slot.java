@@ -1,0 +1,94 @@
+package io.raftkv.client.load;
+
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.proto.api.KVGrpc;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One request in flight at a time on one channel. The slot is its own response observer, so an
+ * op allocates only its request, call and deadline. Completions run on gRPC's transport thread
+ * (the channels use a direct executor): no hand-off to another thread per op.
+ *
+ * <p>Threads: a slot's fields are written before its call starts and read in the call's
+ * callbacks, which gRPC orders after the start. {@link #next()} may be entered again from a
+ * completion delivered inline (the in-process transport does that); the work-in-progress counter
+ * turns that into a loop instead of a recursion.
+ */
+final class Slot implements StreamObserver<Object> {
+  private final BenchRunner runner;
+  private final ManagedChannel channel;
+  private final Workload workload;
+  private final SplittableRandom random;
+  private final long timeoutNanos;
+  private final AtomicInteger workInProgress = new AtomicInteger();
+  private long startNanos;
+  /** Start time of the op {@link #next} was asked to send; published by workInProgress. */
+  private long pendingStartNanos;
+
+  Slot(BenchRunner runner, ManagedChannel channel, Workload workload, SplittableRandom random, long timeoutNanos) {
+    this.runner = runner;
+    this.channel = channel;
+    this.workload = workload;
+    this.random = random;
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  /**
+   * Closed loop: sends the next op, starting its clock at {@code start} (when the runner allowed
+   * it), or lets the loop already running on this stack send it.
+   */
+  void next(long start) {
+    pendingStartNanos = start;
+    if (workInProgress.getAndIncrement() != 0) {
+      return;
+    }
+    do {
+      send(pendingStartNanos);
+    } while (workInProgress.decrementAndGet() != 0);
+  }
+
+  /** Open loop: sends one op whose latency counts from {@code intendedNanos}, not from now. */
+  void sendAt(long intendedNanos) {
+    send(intendedNanos);
+  }
+
+  private void send(long start) {
+    startNanos = start;
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+    ByteString key = workload.key(random);
+    switch (workload.pick(random)) {
+      case PUT -> ClientCalls.asyncUnaryCall(channel.newCall(KVGrpc.getPutMethod(), options), workload.put(key), self());
+      case GET -> ClientCalls.asyncUnaryCall(
+          channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, false), self());
+      case GET_SERIALIZABLE -> ClientCalls.asyncUnaryCall(
+          channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, true), self());
+      case TXN_CAS -> ClientCalls.asyncUnaryCall(channel.newCall(KVGrpc.getTxnMethod(), options), workload.txnCas(key), self());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> StreamObserver<T> self() {
+    return (StreamObserver<T>) (StreamObserver<?>) this;
+  }
+
+  @Override
+  public void onNext(Object response) {
+    // Only the latency and the status matter.
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    runner.completed(this, startNanos, error);
+  }
+
+  @Override
+  public void onCompleted() {
+    runner.completed(this, startNanos, null);
+  }
+}

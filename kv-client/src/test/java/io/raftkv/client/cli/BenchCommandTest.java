@@ -1,0 +1,147 @@
+package io.raftkv.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.client.fake.FakeCluster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+  private static final Set<String> REQUIRED_FIELDS = Set.of(
+      "op", "inflight", "conns", "ops_per_sec", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "errors",
+      "client_cpu_seconds", "client_cpu_share", "duration_s", "series");
+
+  @TempDir Path directory;
+  private FakeCluster cluster;
+  private String stdout;
+  private String stderr;
+
+  @BeforeEach
+  void startCluster() {
+    cluster = FakeCluster.start(3);
+    cluster.setLeader(2);
+  }
+
+  @AfterEach
+  void stopCluster() {
+    cluster.close();
+  }
+
+  private int bench(String... args) {
+    String[] all = new String[args.length + 4];
+    all[0] = "--endpoints";
+    all[1] = cluster.endpoints();
+    all[2] = "bench";
+    all[3] = "--warmup=0s";
+    System.arraycopy(args, 0, all, 4, args.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit = new Kvctl(FakeCluster.channelFactory()).run(all, new ByteArrayInputStream(new byte[0]),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    stdout = out.toString(StandardCharsets.UTF_8);
+    stderr = err.toString(StandardCharsets.UTF_8);
+    return exit;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> read(Path file) throws IOException {
+    return (Map<String, Object>) Json.parse(Files.readString(file));
+  }
+
+  @Test
+  void closedLoopPutsWriteAResultFileWithTheDocumentedShape() throws IOException {
+    Path out = directory.resolve("put.json");
+    int exit = bench("--op", "put", "--ops", "500", "--inflight", "8", "--conns", "2", "--keys", "50", "--out", out.toString());
+
+    assertEquals(0, exit, stderr);
+    Map<String, Object> result = read(out);
+    assertTrue(result.keySet().containsAll(REQUIRED_FIELDS), "missing fields in " + result.keySet());
+    assertEquals("put", result.get("op"));
+    assertEquals(8L, result.get("inflight"));
+    assertEquals(2L, result.get("conns"));
+    assertEquals(500L, result.get("ops"));
+    assertEquals(Map.of(), result.get("errors"));
+    assertEquals(List.of(cluster.node(2).address()), result.get("targets"), "writes must go to the leader");
+    assertTrue(((Number) result.get("ops_per_sec")).doubleValue() > 0);
+    assertTrue(((Number) result.get("p99_ms")).doubleValue() <= ((Number) result.get("max_ms")).doubleValue());
+    assertInstanceOf(List.class, result.get("series"));
+    assertEquals(500, cluster.writesApplied());
+    assertTrue(stdout.contains("ops/s:"), stdout);
+    assertTrue(stdout.contains("client cpu:"), stdout);
+  }
+
+  @Test
+  void writesFromTheBenchCarryRequestIdsOfOneClient() {
+    bench("--op", "txn-cas", "--ops", "50", "--inflight", "2", "--conns", "1");
+
+    var ids = cluster.node(2).requestIds();
+    assertEquals(50, ids.size());
+    assertEquals(1, ids.stream().map(id -> id.getClientId()).distinct().count());
+    assertEquals(50, ids.stream().map(id -> id.getSequence()).distinct().count());
+  }
+
+  @Test
+  void errorsAreCountedByStatusAndCode() throws IOException {
+    cluster.setLeader(0);
+    Path out = directory.resolve("errors.json");
+    int exit = bench("--op", "put", "--ops", "20", "--inflight", "2", "--out", out.toString());
+
+    assertEquals(1, exit);
+    assertEquals(Map.of("UNAVAILABLE:NO_LEADER", 20L), read(out).get("errors"));
+    assertTrue(stderr.contains("Error: every op failed"), stderr);
+  }
+
+  @Test
+  void openLoopRunsAtTheRequestedRateWithASeriesPerSecond() throws IOException {
+    Path out = directory.resolve("open.json");
+    Path html = directory.resolve("chart.html");
+    int exit = bench("--op", "mixed", "--read-ratio", "0.5", "--rate", "400", "--duration", "2s", "--inflight", "16",
+        "--out", out.toString(), "--html", html.toString());
+
+    assertEquals(0, exit, stderr);
+    Map<String, Object> result = read(out);
+    double ops = ((Number) result.get("ops")).doubleValue();
+    assertTrue(ops > 600 && ops < 1000, "ops " + ops);
+    assertTrue(((List<?>) result.get("series")).size() >= 1);
+    assertTrue(Files.readString(html).contains("<svg"));
+    assertTrue(stderr.contains("ops/s"), stderr);
+  }
+
+  @Test
+  void compareReportsRatiosAgainstAnEarlierRun() throws IOException {
+    Path old = directory.resolve("old.json");
+    Files.writeString(old, "{\"ops_per_sec\": 1.0, \"p99_ms\": 1000.0}");
+    Path out = directory.resolve("new.json");
+    int exit = bench("--op", "get-serializable", "--ops", "100", "--inflight", "4", "--compare", old.toString(),
+        "--out", out.toString());
+
+    assertEquals(0, exit, stderr);
+    assertTrue(stdout.contains("compared with " + old + ": ops/s x"), stdout);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> compare = (Map<String, Object>) read(out).get("compare");
+    assertTrue(((Number) compare.get("ops_per_sec_ratio")).doubleValue() > 1);
+    assertTrue(((Number) compare.get("p99_ms_ratio")).doubleValue() < 1);
+  }
+
+  @Test
+  void badFlagsAreUsageErrors() {
+    assertEquals(2, bench("--op", "scan", "--ops", "1"));
+    assertEquals(2, bench("--op", "put", "--ops", "1", "--duration", "1s"));
+    assertEquals(2, bench("--op", "put", "--ops", "1", "--target", "all"));
+    assertEquals(2, bench("--op", "put", "--ops", "1", "--keys", "1000", "--key-size", "3"));
+  }
+}

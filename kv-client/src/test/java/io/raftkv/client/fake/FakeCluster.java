@@ -1,0 +1,387 @@
+package io.raftkv.client.fake;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
+import io.grpc.Status;
+import io.raftkv.client.ChannelFactory;
+import io.raftkv.client.ErrorCode;
+import io.raftkv.proto.api.Compare;
+import io.raftkv.proto.api.DeleteRangeRequest;
+import io.raftkv.proto.api.DeleteRangeResponse;
+import io.raftkv.proto.api.KeyValue;
+import io.raftkv.proto.api.Member;
+import io.raftkv.proto.api.PutRequest;
+import io.raftkv.proto.api.PutResponse;
+import io.raftkv.proto.api.RangeRequest;
+import io.raftkv.proto.api.RangeResponse;
+import io.raftkv.proto.api.RequestId;
+import io.raftkv.proto.api.RequestOp;
+import io.raftkv.proto.api.ResponseHeader;
+import io.raftkv.proto.api.ResponseOp;
+import io.raftkv.proto.api.TxnRequest;
+import io.raftkv.proto.api.TxnResponse;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory stand-in for a raftkv cluster, served over gRPC's in-process transport: one
+ * {@link FakeNode} per member, sharing one store. It follows the server conventions the client
+ * relies on (NOT_LEADER with the leader's address, NO_LEADER, the raftkv-error trailer,
+ * exactly-once by request id) without any replication. Tests pick the leader with
+ * {@link #setLeader(long)} and script failures per node.
+ *
+ * <p>Thread-safe: every state change holds the cluster's lock.
+ */
+public final class FakeCluster implements AutoCloseable {
+  private static final AtomicInteger CLUSTERS = new AtomicInteger();
+  static final int KEY_MAX = 256;
+  static final int VALUE_MAX = 4096;
+  static final int OPS_MAX = 64;
+
+  private final List<FakeNode> nodes = new ArrayList<>();
+  private final NavigableMap<ByteString, KeyValue> store = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+  private final Map<RequestId, Message> applied = new HashMap<>();
+  private final List<Member> members = new ArrayList<>();
+  private long revision;
+  private long term = 1;
+  private long leaderId;
+  private int writesApplied;
+
+  private FakeCluster() {}
+
+  /** Starts {@code size} members with ids 1..size; member 1 leads. */
+  public static FakeCluster start(int size) {
+    FakeCluster cluster = new FakeCluster();
+    int clusterNumber = CLUSTERS.incrementAndGet();
+    for (int id = 1; id <= size; id++) {
+      // In-process names look like real endpoints so the client's host:port checks pass.
+      String address = "fake" + clusterNumber + "-node" + id + ":2" + id + "379";
+      FakeNode node = new FakeNode(cluster, id, address);
+      cluster.nodes.add(node);
+      cluster.members.add(Member.newBuilder()
+          .setId(id)
+          .setName("node" + id)
+          .setPeerUrl("fake" + clusterNumber + "-node" + id + ":2" + id + "380")
+          .setClientUrl(address)
+          .build());
+      node.start();
+    }
+    cluster.leaderId = 1;
+    return cluster;
+  }
+
+  /** Channels to the fake's in-process servers, by endpoint name. */
+  public static ChannelFactory channelFactory() {
+    return endpoint -> InProcessChannelBuilder.forName(endpoint);
+  }
+
+  public FakeNode node(long id) {
+    return nodes.get((int) id - 1);
+  }
+
+  public List<FakeNode> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** Comma-separated endpoints of all members. */
+  public String endpoints() {
+    return String.join(",", nodes.stream().map(FakeNode::address).toList());
+  }
+
+  /** 0 means no leader. */
+  public synchronized void setLeader(long id) {
+    if (id != leaderId) {
+      term++;
+    }
+    leaderId = id;
+  }
+
+  synchronized long leaderId() {
+    return leaderId;
+  }
+
+  synchronized long term() {
+    return term;
+  }
+
+  synchronized String leaderAddress() {
+    return leaderId == 0 ? "" : addressOf(leaderId);
+  }
+
+  private String addressOf(long id) {
+    for (Member member : members) {
+      if (member.getId() == id) {
+        return member.getClientUrl();
+      }
+    }
+    return "";
+  }
+
+  public synchronized long revision() {
+    return revision;
+  }
+
+  /** Writes that changed the store or were answered from scratch (not from the dedup table). */
+  public synchronized int writesApplied() {
+    return writesApplied;
+  }
+
+  public synchronized String value(String key) {
+    KeyValue kv = store.get(ByteString.copyFromUtf8(key));
+    return kv == null ? null : kv.getValue().toStringUtf8();
+  }
+
+  synchronized List<Member> members() {
+    return List.copyOf(members);
+  }
+
+  synchronized ResponseHeader header(long memberId) {
+    return ResponseHeader.newBuilder().setClusterId(7).setMemberId(memberId).setRevision(revision).setRaftTerm(term).build();
+  }
+
+  synchronized long dbSize() {
+    return store.size() * 100L;
+  }
+
+  // ---- exactly-once ----
+
+  /** The first answer to this request id, or null if it was never applied. */
+  synchronized Message appliedResult(RequestId id) {
+    return id.getClientId() == 0 ? null : applied.get(id);
+  }
+
+  /** Applies a write once per request id; a retry gets the first answer (Raft thesis 6.3). */
+  @SuppressWarnings("unchecked")
+  synchronized <T extends Message> T applyOnce(RequestId id, java.util.function.Supplier<T> apply) {
+    Message cached = appliedResult(id);
+    if (cached != null) {
+      return (T) cached;
+    }
+    T result = apply.get();
+    rememberResult(id, result);
+    return result;
+  }
+
+  synchronized void rememberResult(RequestId id, Message result) {
+    if (id.getClientId() != 0) {
+      applied.put(id, result);
+    }
+    writesApplied++;
+  }
+
+  // ---- validation, as the server is to do it ----
+
+  static void checkKey(ByteString key) {
+    if (key.isEmpty()) {
+      throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.KEY_EMPTY, "key is empty");
+    }
+    if (key.size() > KEY_MAX) {
+      throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.KEY_TOO_LARGE,
+          "key is " + key.size() + " bytes; the limit is " + KEY_MAX);
+    }
+  }
+
+  // ---- the store ----
+
+  synchronized PutResponse put(long memberId, PutRequest request) {
+    checkKey(request.getKey());
+    if (request.getValue().size() > VALUE_MAX) {
+      throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.VALUE_TOO_LARGE,
+          "value is " + request.getValue().size() + " bytes; the limit is " + VALUE_MAX);
+    }
+    revision++;
+    PutResponse response = applyPut(memberId, request);
+    return response.toBuilder().setHeader(header(memberId)).build();
+  }
+
+  private PutResponse applyPut(long memberId, PutRequest request) {
+    KeyValue previous = store.get(request.getKey());
+    KeyValue next = KeyValue.newBuilder()
+        .setKey(request.getKey())
+        .setValue(request.getValue())
+        .setCreateRevision(previous == null ? revision : previous.getCreateRevision())
+        .setModRevision(revision)
+        .setVersion(previous == null ? 1 : previous.getVersion() + 1)
+        .build();
+    store.put(request.getKey(), next);
+    PutResponse.Builder response = PutResponse.newBuilder().setHeader(header(memberId));
+    if (request.getPrevKv() && previous != null) {
+      response.setPrevKv(previous);
+    }
+    return response.build();
+  }
+
+  synchronized RangeResponse range(long memberId, RangeRequest request) {
+    if (request.getRangeEnd().isEmpty()) {
+      checkKey(request.getKey());
+    }
+    List<KeyValue> inRange = select(request.getKey(), request.getRangeEnd());
+    RangeResponse.Builder response = RangeResponse.newBuilder().setHeader(header(memberId)).setCount(inRange.size());
+    if (request.getCountOnly()) {
+      return response.build();
+    }
+    long limit = request.getLimit() == 0 ? Long.MAX_VALUE : request.getLimit();
+    for (KeyValue kv : inRange) {
+      if (response.getKvsCount() >= limit) {
+        response.setMore(true);
+        break;
+      }
+      response.addKvs(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+    }
+    return response.build();
+  }
+
+  synchronized DeleteRangeResponse delete(long memberId, DeleteRangeRequest request) {
+    if (request.getRangeEnd().isEmpty()) {
+      checkKey(request.getKey());
+    }
+    List<KeyValue> doomed = select(request.getKey(), request.getRangeEnd());
+    if (!doomed.isEmpty()) {
+      revision++;
+    }
+    DeleteRangeResponse response = applyDelete(doomed, request.getPrevKv());
+    return response.toBuilder().setHeader(header(memberId)).build();
+  }
+
+  private DeleteRangeResponse applyDelete(List<KeyValue> doomed, boolean prevKv) {
+    DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(doomed.size());
+    for (KeyValue kv : doomed) {
+      store.remove(kv.getKey());
+      if (prevKv) {
+        response.addPrevKvs(kv);
+      }
+    }
+    return response.build();
+  }
+
+  synchronized TxnResponse txn(long memberId, TxnRequest request) {
+    if (request.getCompareCount() + request.getSuccessCount() + request.getFailureCount() > OPS_MAX) {
+      throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.TOO_MANY_OPS, "too many operations in txn request");
+    }
+    boolean succeeded = request.getCompareList().stream().allMatch(this::holds);
+    List<RequestOp> ops = succeeded ? request.getSuccessList() : request.getFailureList();
+    boolean writes = ops.stream().anyMatch(op -> !op.hasRequestRange());
+    if (writes) {
+      revision++;
+    }
+    TxnResponse.Builder response = TxnResponse.newBuilder().setSucceeded(succeeded);
+    for (RequestOp op : ops) {
+      response.addResponses(switch (op.getRequestCase()) {
+        case REQUEST_PUT -> ResponseOp.newBuilder().setResponsePut(applyPut(memberId, op.getRequestPut())).build();
+        case REQUEST_RANGE -> ResponseOp.newBuilder().setResponseRange(range(memberId, op.getRequestRange())).build();
+        case REQUEST_DELETE_RANGE -> ResponseOp.newBuilder()
+            .setResponseDeleteRange(applyDelete(
+                select(op.getRequestDeleteRange().getKey(), op.getRequestDeleteRange().getRangeEnd()),
+                op.getRequestDeleteRange().getPrevKv()))
+            .build();
+        case REQUEST_NOT_SET -> throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.BAD_REQUEST, "empty op");
+      });
+    }
+    return response.setHeader(header(memberId)).build();
+  }
+
+  private boolean holds(Compare compare) {
+    KeyValue kv = store.get(compare.getKey());
+    if (compare.getTarget() == Compare.CompareTarget.VALUE) {
+      if (kv == null) {
+        return false;
+      }
+      return test(ByteString.unsignedLexicographicalComparator().compare(kv.getValue(), compare.getValue()), compare);
+    }
+    long actual = switch (compare.getTarget()) {
+      case VERSION -> kv == null ? 0 : kv.getVersion();
+      case CREATE -> kv == null ? 0 : kv.getCreateRevision();
+      case MOD -> kv == null ? 0 : kv.getModRevision();
+      default -> throw FakeNode.error(Status.Code.INVALID_ARGUMENT, ErrorCode.BAD_REQUEST, "bad compare target");
+    };
+    long expected = switch (compare.getTarget()) {
+      case VERSION -> compare.getVersion();
+      case CREATE -> compare.getCreateRevision();
+      default -> compare.getModRevision();
+    };
+    return test(Long.compare(actual, expected), compare);
+  }
+
+  private static boolean test(int order, Compare compare) {
+    return switch (compare.getResult()) {
+      case EQUAL -> order == 0;
+      case NOT_EQUAL -> order != 0;
+      case GREATER -> order > 0;
+      case LESS -> order < 0;
+      default -> false;
+    };
+  }
+
+  /** etcd's range encoding: empty end = one key, "\0" end = from key on, "\0"/"\0" = all. */
+  private List<KeyValue> select(ByteString key, ByteString rangeEnd) {
+    if (rangeEnd.isEmpty()) {
+      KeyValue kv = store.get(key);
+      return kv == null ? List.of() : List.of(kv);
+    }
+    boolean toEnd = rangeEnd.equals(ByteString.copyFrom(new byte[] {0}));
+    Comparator<ByteString> order = ByteString.unsignedLexicographicalComparator();
+    List<KeyValue> result = new ArrayList<>();
+    for (KeyValue kv : store.tailMap(key, true).values()) {
+      if (!toEnd && order.compare(kv.getKey(), rangeEnd) >= 0) {
+        break;
+      }
+      result.add(kv);
+    }
+    return result;
+  }
+
+  // ---- membership ----
+
+  synchronized Member addMember(String peerUrl, String clientUrl, String name) {
+    for (Member member : members) {
+      if (member.getPeerUrl().equals(peerUrl)) {
+        throw FakeNode.error(Status.Code.FAILED_PRECONDITION, ErrorCode.MEMBER_INVALID, "peer url " + peerUrl + " is already a member");
+      }
+    }
+    long id = members.stream().mapToLong(Member::getId).max().orElse(0) + 1;
+    Member member = Member.newBuilder()
+        .setId(id).setName(name).setPeerUrl(peerUrl).setClientUrl(clientUrl).setIsLearner(true).build();
+    members.add(member);
+    return member;
+  }
+
+  synchronized void promote(long id) {
+    int index = indexOf(id);
+    if (!members.get(index).getIsLearner()) {
+      throw FakeNode.error(Status.Code.FAILED_PRECONDITION, ErrorCode.MEMBER_INVALID, "member " + id + " is not a learner");
+    }
+    members.set(index, members.get(index).toBuilder().setIsLearner(false).build());
+  }
+
+  synchronized void remove(long id) {
+    members.remove(indexOf(id));
+  }
+
+  synchronized void transferLeader(long target) {
+    indexOf(target);
+    setLeader(target);
+  }
+
+  private int indexOf(long id) {
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).getId() == id) {
+        return i;
+      }
+    }
+    throw FakeNode.error(Status.Code.NOT_FOUND, ErrorCode.MEMBER_NOT_FOUND, "member " + id + " not found");
+  }
+
+  @Override
+  public void close() {
+    for (FakeNode node : nodes) {
+      node.stop();
+    }
+  }
+}

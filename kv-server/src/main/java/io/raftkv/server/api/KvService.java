@@ -1,0 +1,111 @@
+package io.raftkv.server.api;
+
+import com.google.protobuf.Message;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.proto.api.DeleteRangeRequest;
+import io.raftkv.proto.api.DeleteRangeResponse;
+import io.raftkv.proto.api.KVGrpc;
+import io.raftkv.proto.api.PutRequest;
+import io.raftkv.proto.api.PutResponse;
+import io.raftkv.proto.api.RangeRequest;
+import io.raftkv.proto.api.RangeResponse;
+import io.raftkv.proto.api.RequestId;
+import io.raftkv.proto.api.ResponseHeader;
+import io.raftkv.proto.api.TxnRequest;
+import io.raftkv.proto.api.TxnResponse;
+import io.raftkv.proto.command.Command;
+import io.raftkv.server.ErrorCode;
+import io.raftkv.server.ServerException;
+import io.raftkv.server.loop.LoopStatus;
+import io.raftkv.server.loop.RaftLoop;
+import io.raftkv.server.storage.ApplyResult;
+import io.raftkv.server.storage.KvStateMachine;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * The KV service. Writes go through the log on the leader; a follower refuses them with NOT_LEADER.
+ * Reads are linearizable by default: any node obtains a read index (a follower asks the leader),
+ * waits until it has applied it, then reads locally. A serializable read is served from the local
+ * state at once and may be stale.
+ */
+public final class KvService extends KVGrpc.KVImplBase {
+    private final long clusterId;
+    private final RaftLoop loop;
+    private final KvStateMachine stateMachine;
+    private final RequestValidator validator;
+    private final Leadership leadership;
+    private final Responder responder;
+    private final LongSupplier wallClockMillis;
+
+    public KvService(long clusterId, RaftLoop loop, KvStateMachine stateMachine, RequestLimits limits,
+                     Leadership leadership, RequestMetrics metrics, LongSupplier wallClockMillis) {
+        this.clusterId = clusterId;
+        this.loop = loop;
+        this.stateMachine = stateMachine;
+        this.validator = new RequestValidator(limits);
+        this.leadership = leadership;
+        this.responder = new Responder(limits.requestTimeoutMillis(), leadership, metrics);
+        this.wallClockMillis = wallClockMillis;
+    }
+
+    @Override
+    public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
+        responder.respond("Range", observer, () -> {
+            validator.checkRange(request);
+            CompletableFuture<Long> ready = request.getSerializable()
+                    ? CompletableFuture.completedFuture(0L) : loop.readIndex();
+            return ready.thenApply(index -> {
+                RangeResponse response = stateMachine.range(request);
+                return response.toBuilder().setHeader(header(response.getHeader())).build();
+            });
+        });
+    }
+
+    @Override
+    public void put(PutRequest request, StreamObserver<PutResponse> observer) {
+        responder.respond("Put", observer, () -> {
+            validator.checkPut(request);
+            return write(request.getRequestId(), Command.newBuilder().setPut(request), PutResponse.class)
+                    .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());
+        });
+    }
+
+    @Override
+    public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
+        responder.respond("DeleteRange", observer, () -> {
+            validator.checkDelete(request);
+            return write(request.getRequestId(), Command.newBuilder().setDeleteRange(request), DeleteRangeResponse.class)
+                    .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());
+        });
+    }
+
+    @Override
+    public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+        responder.respond("Txn", observer, () -> {
+            validator.checkTxn(request);
+            return write(request.getRequestId(), Command.newBuilder().setTxn(request), TxnResponse.class)
+                    .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());
+        });
+    }
+
+    private <T extends Message> CompletableFuture<T> write(RequestId requestId, Command.Builder command, Class<T> type) {
+        leadership.requireLeader();
+        byte[] bytes = command.setRequestId(requestId).setProposedAtMillis(wallClockMillis.getAsLong()).build().toByteArray();
+        return loop.propose(bytes).thenApply(result -> unwrap(result, type));
+    }
+
+    static <T extends Message> T unwrap(ApplyResult result, Class<T> type) {
+        return switch (result) {
+            case ApplyResult.Ok ok -> type.cast(ok.response());
+            case ApplyResult.Error error -> throw new ServerException(error.code(), error.message());
+            case ApplyResult.Noop noop -> throw new AssertionError("a client write applied as a no-op at index " + noop.index());
+            case ApplyResult.ConfChanged changed -> throw new AssertionError("a client write applied as a conf change at index " + changed.index());
+        };
+    }
+
+    private ResponseHeader header(ResponseHeader fromStateMachine) {
+        LoopStatus status = loop.status();
+        return fromStateMachine.toBuilder().setClusterId(clusterId).setMemberId(status.id()).setRaftTerm(status.term()).build();
+    }
+}

@@ -1,0 +1,201 @@
+package io.raftkv.server.loop;
+
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.Snapshot;
+import io.raftkv.raft.SnapshotMetadata;
+import io.raftkv.server.ServerException;
+import io.raftkv.server.storage.ApplyResult;
+import io.raftkv.server.storage.CheckpointInfo;
+import io.raftkv.server.storage.KvStateMachine;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apply thread: takes committed batches (and snapshots to install) from a bounded queue in log
+ * order, applies each batch to the state machine in one write, completes the writes this node
+ * proposed, releases reads waiting for the applied index, and takes a checkpoint every
+ * {@code snapshotEntries} applied entries. A failure here stops the node (its state machine can no
+ * longer be trusted).
+ */
+public final class ApplyLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
+
+    /** Called on the apply thread after a checkpoint, to compact the log on the raft loop. */
+    public interface CompactionRequest {
+        void compact(SnapshotMetadata metadata, byte[] descriptor, long retainEntries);
+    }
+
+    private sealed interface Task {
+        record Apply(List<Entry> entries) implements Task {}
+
+        record Install(Snapshot snapshot) implements Task {}
+
+        record Stop() implements Task {}
+    }
+
+    private final long nodeId;
+    private final KvStateMachine stateMachine;
+    private final Path snapshotsRoot;
+    private final long snapshotEntries;
+    private final long snapshotRetainEntries;
+    private final LoopObserver observer;
+    private final java.util.function.Consumer<Throwable> onFatal;
+    private final Runnable onMembershipApplied;
+    private final ArrayBlockingQueue<Task> queue;
+    private final AppliedIndexWaiters waiters;
+    private final Thread thread;
+    private PendingWrites pendingWrites;
+    private CompactionRequest compaction;
+    private volatile long appliedIndex;
+    private long lastSnapshotIndex;
+    private volatile boolean failed;
+
+    public ApplyLoop(long nodeId, KvStateMachine stateMachine, Path snapshotsRoot, long snapshotEntries,
+                     long snapshotRetainEntries, int queueCapacity, int readWaitersMax, LoopObserver observer,
+                     Runnable onMembershipApplied, java.util.function.Consumer<Throwable> onFatal) {
+        this.nodeId = nodeId;
+        this.stateMachine = stateMachine;
+        this.snapshotsRoot = snapshotsRoot;
+        this.snapshotEntries = snapshotEntries;
+        this.snapshotRetainEntries = snapshotRetainEntries;
+        this.observer = observer;
+        this.onMembershipApplied = onMembershipApplied;
+        this.onFatal = onFatal;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.appliedIndex = stateMachine.appliedIndex();
+        this.lastSnapshotIndex = appliedIndex;
+        this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
+        this.thread = new Thread(this::run, "raft-apply-" + nodeId);
+    }
+
+    void bind(PendingWrites writes, CompactionRequest request) {
+        this.pendingWrites = writes;
+        this.compaction = request;
+        thread.start();
+    }
+
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public int queueDepth() {
+        return queue.size();
+    }
+
+    public KvStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    CompletableFuture<Long> awaitApplied(long index) {
+        return waiters.await(index);
+    }
+
+    /** Blocks the raft loop when the apply thread is a full queue behind: backpressure by design. */
+    void enqueue(List<Entry> entries) {
+        put(new Task.Apply(entries));
+    }
+
+    void enqueueSnapshot(Snapshot snapshot) {
+        put(new Task.Install(snapshot));
+    }
+
+    private void put(Task task) {
+        if (failed) {
+            throw new IllegalStateException("node " + nodeId + ": the apply thread has failed");
+        }
+        try {
+            queue.put(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing work to the apply thread", e);
+        }
+    }
+
+    void failWaiters(ServerException error) {
+        waiters.failAll(error);
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Task task = queue.take();
+                switch (task) {
+                    case Task.Apply apply -> apply(apply.entries());
+                    case Task.Install install -> install(install.snapshot());
+                    case Task.Stop stop -> {
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failed = true;
+            log.error("node={} apply thread failed at applied={}; the node stops", nodeId, appliedIndex, e);
+            onFatal.accept(e);
+        }
+    }
+
+    private void apply(List<Entry> entries) {
+        long start = System.nanoTime();
+        List<ApplyResult> results = stateMachine.apply(entries);
+        boolean membershipChanged = false;
+        for (ApplyResult result : results) {
+            if (result instanceof ApplyResult.ConfChanged) {
+                membershipChanged = true;
+            }
+            pendingWrites.applied(result.index(), result.term(), result);
+        }
+        appliedIndex = stateMachine.appliedIndex();
+        observer.applied(entries.size(), System.nanoTime() - start);
+        waiters.appliedTo(appliedIndex);
+        if (membershipChanged) {
+            onMembershipApplied.run();
+        }
+        if (appliedIndex - lastSnapshotIndex >= snapshotEntries) {
+            takeSnapshot();
+        }
+    }
+
+    private void takeSnapshot() {
+        long start = System.nanoTime();
+        CheckpointInfo checkpoint = stateMachine.checkpoint(snapshotsRoot);
+        lastSnapshotIndex = checkpoint.metadata().index();
+        observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
+        log.info("node={} took snapshot index={} term={} bytes={} in {} ms", nodeId, checkpoint.metadata().index(),
+                checkpoint.metadata().term(), checkpoint.sizeBytes(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        compaction.compact(checkpoint.metadata(), checkpoint.descriptor(), snapshotRetainEntries);
+    }
+
+    private void install(Snapshot snapshot) {
+        String descriptor = new String(snapshot.data(), StandardCharsets.UTF_8);
+        Path directory = snapshotsRoot.resolve(descriptor);
+        log.info("node={} installing snapshot index={} term={} from {}", nodeId, snapshot.index(), snapshot.term(), directory);
+        stateMachine.install(directory, snapshot.metadata());
+        appliedIndex = stateMachine.appliedIndex();
+        lastSnapshotIndex = appliedIndex;
+        observer.snapshotInstalled(snapshot.index());
+        waiters.appliedTo(appliedIndex);
+        onMembershipApplied.run();
+    }
+
+    /** Finishes the queued work, then stops. */
+    @Override
+    public void close() {
+        if (thread.isAlive() && !queue.offer(new Task.Stop())) {
+            thread.interrupt();
+        }
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

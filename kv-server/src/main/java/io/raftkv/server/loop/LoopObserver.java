@@ -1,0 +1,28 @@
+package io.raftkv.server.loop;
+
+import io.raftkv.raft.SoftState;
+
+/** What the raft loop reports as it works; the server binds it to metrics. Called from the loop threads. */
+public interface LoopObserver {
+    default void fsync(long nanos, int entries) {}
+
+    default void proposalsAccepted(int count) {}
+
+    default void proposalsDropped(String reason, int count) {}
+
+    default void committed(int entries) {}
+
+    default void applied(int entries, long nanos) {}
+
+    default void roleChanged(SoftState before, SoftState after, long term) {}
+
+    default void readIndexLatency(long nanos) {}
+
+    default void inboundDropped() {}
+
+    default void snapshotTaken(long bytes, long nanos) {}
+
+    default void snapshotInstalled(long index) {}
+
+    LoopObserver NONE = new LoopObserver() {};
+}

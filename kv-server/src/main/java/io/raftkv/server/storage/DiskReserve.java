@@ -1,0 +1,59 @@
+package io.raftkv.server.storage;
+
+import io.raftkv.raft.Invariants;
+import io.raftkv.server.ErrorCode;
+import io.raftkv.server.ServerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Refuses client writes while the data directory's free space is below a reserve, so the disk never
+ * fills up under the log (etcd#3591, tikv#10264): a node that ran out of space mid-write may not be
+ * able to restart, while one that stopped taking writes early keeps serving reads, can still
+ * append the leader's entries and snapshots from the reserve, and recovers as soon as space is
+ * freed. Thread-safe (stateless apart from its settings).
+ */
+public final class DiskReserve {
+    /** Default reserve: enough for RocksDB to flush and compact a few times after writes stop. */
+    public static final long DEFAULT_RESERVE_BYTES = 256L << 20;
+
+    private final Path directory;
+    private final long reserveBytes;
+
+    public DiskReserve(Path directory, long reserveBytes) {
+        Invariants.check(reserveBytes >= 0, "disk reserve must be >= 0 bytes, got %d", reserveBytes);
+        this.directory = directory;
+        this.reserveBytes = reserveBytes;
+    }
+
+    public long freeBytes() {
+        return usableBytes(directory);
+    }
+
+    public long reserveBytes() {
+        return reserveBytes;
+    }
+
+    public boolean isBelowReserve() {
+        return freeBytes() < reserveBytes;
+    }
+
+    /** @throws ServerException DISK_FULL (RESOURCE_EXHAUSTED) when free space is below the reserve */
+    public void checkWritable() {
+        long free = freeBytes();
+        if (free < reserveBytes) {
+            throw ServerException.of(ErrorCode.DISK_FULL,
+                    "disk space below reserve: %d bytes free in %s, reserve is %d bytes", free, directory, reserveBytes);
+        }
+    }
+
+    /** FileStore.getUsableSpace of the file system holding {@code directory}. */
+    static long usableBytes(Path directory) {
+        try {
+            return Files.getFileStore(directory).getUsableSpace();
+        } catch (IOException e) {
+            throw StorageErrors.of(e, "measuring free space", directory);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.raftkv.server.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.raftkv.proto.command.SessionRecord;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client-session table (Raft thesis §6.3): per client id, the highest sequence applied, its
+ * serialized response and when the client was last seen. Stored in the same batches as the data,
+ * so a retried write is recognised after restarts and snapshots as well.
+ */
+final class Sessions {
+    private Sessions() {}
+
+    /** The client's session, or null. */
+    static SessionRecord load(KvReader reader, long clientId) {
+        byte[] value = reader.get(StateKeys.session(clientId));
+        return value == null ? null : parse(clientId, value);
+    }
+
+    private static SessionRecord parse(long clientId, byte[] value) {
+        try {
+            return SessionRecord.parseFrom(value);
+        } catch (InvalidProtocolBufferException e) {
+            throw new StorageFailedException("session record of client " + clientId + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    static void store(ApplyBatch batch, SessionRecord session) {
+        batch.put(StateKeys.session(session.getClientId()), session.toByteArray());
+    }
+
+    /**
+     * Removes every session whose last_seen_millis is strictly below {@code nowMillis} and returns
+     * how many. The leader proposes {@code ExpireSessions{now_millis = its clock - session ttl}}, so
+     * "below now_millis" means "idle for longer than the ttl"; deciding it through the log is what
+     * makes every replica drop the same sessions. A client whose session expired and then retries an
+     * old sequence is treated as new and applied again: the ttl must exceed any client's retry time.
+     */
+    static int expire(ApplyBatch batch, long nowMillis) {
+        List<byte[]> doomed = new ArrayList<>();
+        batch.scan(StateKeys.tableStart(StateKeys.SESSION), StateKeys.tableEnd(StateKeys.SESSION), (key, value) -> {
+            SessionRecord session = parse(ByteBuffer.wrap(key, 1, 8).getLong(), value);
+            if (Long.compareUnsigned(session.getLastSeenMillis(), nowMillis) < 0) {
+                doomed.add(key);
+            }
+            return true;
+        });
+        for (byte[] key : doomed) {
+            batch.delete(key);
+        }
+        return doomed.size();
+    }
+}

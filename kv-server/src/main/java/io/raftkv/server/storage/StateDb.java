@@ -1,0 +1,82 @@
+package io.raftkv.server.storage;
+
+import java.nio.file.Path;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
+
+/**
+ * One open RocksDB instance of the state machine and its options. The write options keep the WAL
+ * on and do not sync: the Raft log is durable and replays, so losing the last unsynced batches in
+ * a power cut only moves the applied index back (each batch is atomic in the WAL, so what survives
+ * is a prefix of the batches), and raft-core hands those entries out again. Checkpoints flush the
+ * memtable to synced files, so the state never falls below its newest checkpoint, below which the
+ * log may have been compacted. Not thread-safe for close; RocksDB itself is thread-safe.
+ */
+final class StateDb implements AutoCloseable {
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path path;
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions writeOptions;
+
+    private StateDb(Path path, Options options, RocksDB db) {
+        this.path = path;
+        this.options = options;
+        this.db = db;
+        this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
+    }
+
+    /** @throws StorageFailedException naming the directory if RocksDB cannot open it */
+    static StateDb open(Path path, boolean createIfMissing) {
+        Options options = new Options().setCreateIfMissing(createIfMissing).setParanoidChecks(true);
+        try {
+            return new StateDb(path, options, RocksDB.open(options, path.toString()));
+        } catch (RocksDBException e) {
+            options.close();
+            throw StorageErrors.of(e, "opening the state machine database", path);
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    WriteOptions writeOptions() {
+        return writeOptions;
+    }
+
+    /** Writes a RocksDB checkpoint (hard-linked SSTs after a memtable flush) into a new directory. */
+    void checkpointTo(Path target) {
+        try (Checkpoint checkpoint = Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "checkpointing the state machine into " + target.getFileName(), path);
+        }
+    }
+
+    /** Bytes of SST files plus memtables, as RocksDB estimates them. */
+    long sizeBytes() {
+        try {
+            return db.getLongProperty("rocksdb.total-sst-files-size") + db.getLongProperty("rocksdb.cur-size-all-mem-tables");
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "reading the database size", path);
+        }
+    }
+
+    @Override
+    public void close() {
+        writeOptions.close();
+        db.close();
+        options.close();
+    }
+}

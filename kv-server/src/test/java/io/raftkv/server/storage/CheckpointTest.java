@@ -1,0 +1,169 @@
+package io.raftkv.server.storage;
+
+import static io.raftkv.server.storage.TestEntries.command;
+import static io.raftkv.server.storage.TestEntries.put;
+import static io.raftkv.server.storage.TestEntries.range;
+import static io.raftkv.server.storage.TestEntries.withSession;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.proto.api.RangeRequest;
+import io.raftkv.raft.ConfState;
+import io.raftkv.raft.Entry;
+import io.raftkv.raft.SnapshotMetadata;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints of the state machine and installing them elsewhere. */
+class CheckpointTest {
+    private static final RangeRequest EVERYTHING = range("\0", "\0");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCheckpointInstalledOnAnotherInstanceGivesTheSameReadsAppliedIndexAndSessions() {
+        Path snapshots = dir.resolve("snapshots");
+        CheckpointInfo checkpoint;
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            source.apply(puts(2, 50));
+            source.apply(List.of(command(51, withSession(put("s", "1"), 7, 1, 1_000))));
+            checkpoint = source.checkpoint(snapshots);
+            assertEquals(new SnapshotMetadata(51, 1, ConfState.ofVoters(1, 2)), checkpoint.metadata());
+            assertArrayEquals("snap-1-51".getBytes(StandardCharsets.UTF_8), checkpoint.descriptor());
+            assertEquals(snapshots.resolve("snap-1-51"), checkpoint.directory());
+            assertTrue(checkpoint.sizeBytes() > 0);
+            try (KvStateMachine target = KvStateMachine.open(dir.resolve("b"))) {
+                target.install(checkpoint.directory(), checkpoint.metadata());
+                assertEquals(source.range(EVERYTHING), target.range(EVERYTHING));
+                assertEquals(51, target.appliedIndex());
+                assertEquals(source.revision(), target.revision());
+                assertEquals(source.confState(), target.confState());
+                assertEquals(source.members(), target.members());
+                // The session came along: the retry is answered, not applied again.
+                target.apply(List.of(command(52, withSession(put("s", "1"), 7, 1, 1_000))));
+                assertEquals(1, target.range(TestEntries.get("s")).getKvs(0).getVersion());
+            }
+        }
+        assertTrue(Files.isDirectory(checkpoint.directory()), "installing leaves the checkpoint for sending on");
+    }
+
+    @Test
+    void anInstalledStateSurvivesAReopenAndTheOldDatabaseIsGone() throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        CheckpointInfo checkpoint;
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            source.apply(puts(2, 10));
+            checkpoint = source.checkpoint(snapshots);
+        }
+        Path targetRoot = dir.resolve("b");
+        try (KvStateMachine target = KvStateMachine.open(targetRoot)) {
+            target.install(checkpoint.directory(), checkpoint.metadata());
+            target.apply(puts(11, 12));
+        }
+        try (KvStateMachine reopened = KvStateMachine.open(targetRoot)) {
+            assertEquals(12, reopened.appliedIndex());
+            assertEquals(11, reopened.range(EVERYTHING).getCount());
+        }
+        try (var children = Files.list(targetRoot)) {
+            assertEquals(List.of("CURRENT_DB", "db-2"), children.map(path -> path.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void aCheckpointAtAnotherPositionThanItsMetadataIsRefusedAndChangesNothing() {
+        Path snapshots = dir.resolve("snapshots");
+        CheckpointInfo checkpoint;
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            source.apply(puts(2, 10));
+            checkpoint = source.checkpoint(snapshots);
+        }
+        try (KvStateMachine target = KvStateMachine.open(dir.resolve("b"))) {
+            target.apply(List.of(Entry.normal(1, 1, new byte[0])));
+            SnapshotMetadata lie = new SnapshotMetadata(11, 1, checkpoint.metadata().confState());
+            InvalidCheckpointException e = assertThrows(InvalidCheckpointException.class,
+                    () -> target.install(checkpoint.directory(), lie));
+            assertTrue(e.getMessage().contains("holds applied 1/10"), e.getMessage());
+            assertEquals(1, target.appliedIndex());
+            assertEquals(0, target.range(EVERYTHING).getCount());
+        }
+    }
+
+    @Test
+    void checkpointsKeepOnlyTheNewestTwo() {
+        Path snapshots = dir.resolve("snapshots");
+        try (KvStateMachine machine = bootstrapped(dir.resolve("a"))) {
+            for (long index = 2; index <= 5; index++) {
+                machine.apply(puts(index, index));
+                machine.checkpoint(snapshots);
+            }
+        }
+        assertEquals(List.of("snap-1-5", "snap-1-4"), new CheckpointDirectory(snapshots).list());
+    }
+
+    @Test
+    void checkpointingTwiceAtOneIndexReusesTheCheckpoint() {
+        Path snapshots = dir.resolve("snapshots");
+        try (KvStateMachine machine = bootstrapped(dir.resolve("a"))) {
+            CheckpointInfo first = machine.checkpoint(snapshots);
+            CheckpointInfo second = machine.checkpoint(snapshots);
+            assertEquals(first, second);
+        }
+    }
+
+    @Test
+    void stagedSnapshotsArePublishedUnderTheirDescriptorName() throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        CheckpointInfo local;
+        try (KvStateMachine machine = bootstrapped(dir.resolve("a"))) {
+            machine.apply(puts(2, 3));
+            local = machine.checkpoint(snapshots);
+        }
+        // A follower receives the leader's files into a staging directory, then publishes them.
+        CheckpointDirectory follower = new CheckpointDirectory(dir.resolve("follower-snapshots"));
+        Path staging = follower.staging(local.metadata());
+        for (Path file : FileSync.listFiles(local.directory())) {
+            Files.copy(file, staging.resolve(file.getFileName()));
+        }
+        assertEquals(List.of(), follower.list(), "a partial snapshot is never listed");
+        Path published = follower.publish(staging, local.metadata());
+        assertEquals(published, follower.resolve(local.descriptor()));
+        assertFalse(Files.exists(staging));
+        try (KvStateMachine target = KvStateMachine.open(dir.resolve("b"))) {
+            target.install(published, local.metadata());
+            assertEquals(3, target.appliedIndex());
+        }
+    }
+
+    @Test
+    void aDescriptorThatIsNotACheckpointNameIsRefused() {
+        CheckpointDirectory checkpoints = new CheckpointDirectory(dir);
+        assertThrows(InvalidCheckpointException.class, () -> checkpoints.resolve("../etc".getBytes(StandardCharsets.UTF_8)));
+        InvalidCheckpointException missing = assertThrows(InvalidCheckpointException.class,
+                () -> checkpoints.resolve("snap-1-9".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+    }
+
+    private static KvStateMachine bootstrapped(Path root) {
+        KvStateMachine machine = KvStateMachine.open(root);
+        machine.bootstrap(ConfState.ofVoters(1, 2), List.of(MembershipTest.member(1, false), MembershipTest.member(2, false)));
+        return machine;
+    }
+
+    private static List<Entry> puts(long first, long last) {
+        List<Entry> out = new ArrayList<>();
+        for (long index = first; index <= last; index++) {
+            out.add(command(index, put("key-" + index, "value-" + index)));
+        }
+        return out;
+    }
+
+}
