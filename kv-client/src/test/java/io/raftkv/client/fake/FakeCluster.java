@@ -56,22 +56,31 @@ public final class FakeCluster implements AutoCloseable {
 
   private FakeCluster() {}
 
-  /** Starts {@code size} members with ids 1..size; member 1 leads. */
+  /** Starts {@code size} in-process members with ids 1..size; member 1 leads. */
   public static FakeCluster start(int size) {
+    return start(size, false);
+  }
+
+  /** The same over real TCP on free loopback ports, for tests of the real transport. */
+  public static FakeCluster startTcp(int size) {
+    return start(size, true);
+  }
+
+  private static FakeCluster start(int size, boolean tcp) {
     FakeCluster cluster = new FakeCluster();
     int clusterNumber = CLUSTERS.incrementAndGet();
     for (int id = 1; id <= size; id++) {
       // In-process names look like real endpoints so the client's host:port checks pass.
-      String address = "fake" + clusterNumber + "-node" + id + ":2" + id + "379";
-      FakeNode node = new FakeNode(cluster, id, address);
+      String address = tcp ? "127.0.0.1:0" : "fake" + clusterNumber + "-node" + id + ":2" + id + "379";
+      FakeNode node = new FakeNode(cluster, id, address, tcp);
       cluster.nodes.add(node);
+      node.start();
       cluster.members.add(Member.newBuilder()
           .setId(id)
           .setName("node" + id)
-          .setPeerUrl("fake" + clusterNumber + "-node" + id + ":2" + id + "380")
-          .setClientUrl(address)
+          .setPeerUrl(node.address().replace("379", "380"))
+          .setClientUrl(node.address())
           .build());
-      node.start();
     }
     cluster.leaderId = 1;
     return cluster;

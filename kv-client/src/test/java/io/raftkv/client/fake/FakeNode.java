@@ -48,7 +48,9 @@ public final class FakeNode {
 
   private final FakeCluster cluster;
   private final long id;
-  private final String address;
+  private final boolean tcp;
+  /** host:port; for TCP fixed once the first start has bound a free port. */
+  private volatile String address;
   private final ArrayBlockingQueue<Fault> faults = new ArrayBlockingQueue<>(64);
   /** Every call, as "Method" names, in arrival order; capped. Guarded by itself. */
   private final List<String> calls = new ArrayList<>();
@@ -56,10 +58,11 @@ public final class FakeNode {
   private final List<RequestId> requestIds = new ArrayList<>();
   private Server server;
 
-  FakeNode(FakeCluster cluster, long id, String address) {
+  FakeNode(FakeCluster cluster, long id, String address, boolean tcp) {
     this.cluster = cluster;
     this.id = id;
     this.address = address;
+    this.tcp = tcp;
   }
 
   public long id() {
@@ -76,13 +79,19 @@ public final class FakeNode {
       return;
     }
     try {
-      server = InProcessServerBuilder.forName(address)
-          .directExecutor()
+      io.grpc.ServerBuilder<?> builder = tcp
+          ? io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+              new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))))
+          : InProcessServerBuilder.forName(address).directExecutor();
+      server = builder
           .addService(new KvService())
           .addService(new ClusterService())
           .addService(new MaintenanceService())
           .build()
           .start();
+      if (tcp) {
+        address = "127.0.0.1:" + server.getPort();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

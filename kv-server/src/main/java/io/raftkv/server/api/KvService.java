@@ -37,9 +37,14 @@ public final class KvService extends KVGrpc.KVImplBase {
     private final Leadership leadership;
     private final Responder responder;
     private final LongSupplier wallClockMillis;
+    private final Runnable diskCheck;
 
+    /**
+     * @param diskCheck throws DISK_FULL when free disk space is below the reserve: writes are then
+     *                  refused before they could fill the disk and endanger the log
+     */
     public KvService(long clusterId, RaftLoop loop, KvStateMachine stateMachine, RequestLimits limits,
-                     Leadership leadership, RequestMetrics metrics, LongSupplier wallClockMillis) {
+                     Leadership leadership, RequestMetrics metrics, LongSupplier wallClockMillis, Runnable diskCheck) {
         this.clusterId = clusterId;
         this.loop = loop;
         this.stateMachine = stateMachine;
@@ -47,6 +52,7 @@ public final class KvService extends KVGrpc.KVImplBase {
         this.leadership = leadership;
         this.responder = new Responder(limits.requestTimeoutMillis(), leadership, metrics);
         this.wallClockMillis = wallClockMillis;
+        this.diskCheck = diskCheck;
     }
 
     @Override
@@ -91,6 +97,7 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     private <T extends Message> CompletableFuture<T> write(RequestId requestId, Command.Builder command, Class<T> type) {
         leadership.requireLeader();
+        diskCheck.run();
         byte[] bytes = command.setRequestId(requestId).setProposedAtMillis(wallClockMillis.getAsLong()).build().toByteArray();
         return loop.propose(bytes).thenApply(result -> unwrap(result, type));
     }
