@@ -194,7 +194,7 @@ final class RetryingCall<Req, Resp> {
     if (!serverReached) {
       return new UnavailableException(Status.Code.UNAVAILABLE, failure.code(), unreachableMessage(), null);
     }
-    return Exceptions.of(failure);
+    return finalException(failure);
   }
 
   private void failWithTimeout() {

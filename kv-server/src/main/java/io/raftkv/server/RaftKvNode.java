@@ -144,7 +144,7 @@ public final class RaftKvNode implements AutoCloseable {
 
         RaftNode node = new RaftNode(raftConfig(), storage.log());
         LoopMetrics observer = new LoopMetrics(metrics, () -> loop.status());
-        ApplyLoop applyLoop = new ApplyLoop(id, storage.stateMachine(), storage.directory().snapshots(),
+        ApplyLoop applyLoop = new ApplyLoop(id, storage.stateMachine(), storage.checkpoints(),
                 config.snapshotEntries(), config.snapshotRetainEntries(), config.applyQueueCapacity(),
                 config.readQueueCapacity(), observer, () -> transport.updatePeers(peerAddresses()), fatal);
         LogWriter logWriter = new LogWriter() {

@@ -141,6 +141,23 @@ public final class RaftNode {
                 raft.tracker.config().toConfState(), raft.isLeader() ? raft.leader().transferee : 0, progress);
     }
 
+    /**
+     * The cheap part of {@link #status()}, for drivers that publish it on every turn: no per-peer
+     * progress is formatted.
+     */
+    public Summary summary() {
+        return new Summary(raft.id, raft.term, raft.lead, raft.role.stateRole(), raft.raftLog.committed(),
+                raft.raftLog.lastIndex(), raft.tracker.config());
+    }
+
+    /** Term, leader, role, commit and last index, and the membership in force. */
+    public record Summary(long id, long term, long leader, StateRole role, long commit, long lastIndex,
+                          io.raftkv.raft.tracker.TrackerConfig config) {
+        public ConfState confState() {
+            return config.toConfState();
+        }
+    }
+
     /** A snapshot of a node's state; progress is filled on the leader only. */
     public record Status(long id, long term, long vote, long leader, StateRole role, long commit, long applied,
                          long firstIndex, long lastIndex, ConfState confState, long transferee,

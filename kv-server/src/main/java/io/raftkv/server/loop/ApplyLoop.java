@@ -5,9 +5,9 @@ import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMetadata;
 import io.raftkv.server.ServerException;
 import io.raftkv.server.storage.ApplyResult;
+import io.raftkv.server.storage.CheckpointDirectory;
 import io.raftkv.server.storage.CheckpointInfo;
 import io.raftkv.server.storage.KvStateMachine;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -41,7 +41,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     private final long nodeId;
     private final KvStateMachine stateMachine;
-    private final Path snapshotsRoot;
+    private final CheckpointDirectory checkpoints;
     private final long snapshotEntries;
     private final long snapshotRetainEntries;
     private final LoopObserver observer;
@@ -56,12 +56,12 @@ public final class ApplyLoop implements AutoCloseable {
     private long lastSnapshotIndex;
     private volatile boolean failed;
 
-    public ApplyLoop(long nodeId, KvStateMachine stateMachine, Path snapshotsRoot, long snapshotEntries,
+    public ApplyLoop(long nodeId, KvStateMachine stateMachine, CheckpointDirectory checkpoints, long snapshotEntries,
                      long snapshotRetainEntries, int queueCapacity, int readWaitersMax, LoopObserver observer,
                      Runnable onMembershipApplied, java.util.function.Consumer<Throwable> onFatal) {
         this.nodeId = nodeId;
         this.stateMachine = stateMachine;
-        this.snapshotsRoot = snapshotsRoot;
+        this.checkpoints = checkpoints;
         this.snapshotEntries = snapshotEntries;
         this.snapshotRetainEntries = snapshotRetainEntries;
         this.observer = observer;
@@ -165,7 +165,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     private void takeSnapshot() {
         long start = System.nanoTime();
-        CheckpointInfo checkpoint = stateMachine.checkpoint(snapshotsRoot);
+        CheckpointInfo checkpoint = stateMachine.checkpoint(checkpoints.root());
         lastSnapshotIndex = checkpoint.metadata().index();
         observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
         log.info("node={} took snapshot index={} term={} bytes={} in {} ms", nodeId, checkpoint.metadata().index(),
@@ -175,8 +175,8 @@ public final class ApplyLoop implements AutoCloseable {
     }
 
     private void install(Snapshot snapshot) {
-        String descriptor = new String(snapshot.data(), StandardCharsets.UTF_8);
-        Path directory = snapshotsRoot.resolve(descriptor);
+        // resolve() refuses a descriptor that would escape the snapshots directory.
+        Path directory = checkpoints.resolve(snapshot.data());
         log.info("node={} installing snapshot index={} term={} from {}", nodeId, snapshot.index(), snapshot.term(), directory);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();

@@ -79,6 +79,7 @@ public final class RaftLoop implements AutoCloseable {
     private SoftState softState;
     private long leaderChanges;
     private long nextTickNanos;
+    private io.raftkv.raft.tracker.TrackerConfig publishedConfig;
 
     private record SnapshotReport(long peer, boolean ok) {}
 
@@ -414,9 +415,14 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private void publishStatus() {
-        RaftNode.Status s = node.status();
+        RaftNode.Summary s = node.summary();
+        LoopStatus previous = status;
+        // The membership rarely changes: reuse the published ConfState while the config object is the same.
+        io.raftkv.raft.ConfState confState = previous != null && s.config() == publishedConfig
+                ? previous.confState() : s.confState();
+        publishedConfig = s.config();
         status = new LoopStatus(s.id(), s.term(), s.leader(), s.role(), s.commit(), applyLoop.appliedIndex(),
-                s.lastIndex(), s.confState(), leaderChanges);
+                s.lastIndex(), confState, leaderChanges);
     }
 
     public int inboundDepth() {

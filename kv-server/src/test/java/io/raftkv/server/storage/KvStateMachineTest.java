@@ -21,7 +21,6 @@ import io.raftkv.proto.api.Compare;
 import io.raftkv.proto.api.DeleteRangeResponse;
 import io.raftkv.proto.api.KeyValue;
 import io.raftkv.proto.api.PutResponse;
-import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RangeResponse;
 import io.raftkv.proto.api.TxnResponse;
 import io.raftkv.proto.command.Command;

@@ -35,6 +35,11 @@ final class Clients {
     private final int[] processes;
     private final ClientOp[] outstanding;
     private final long[] idleUntil;
+    /**
+     * The node each client believes leads (0: ask afresh). A client keeps using it until it fails
+     * or times out, like a real client library: that is how a client stays with a deposed leader.
+     */
+    private final long[] knownLeader;
     /** The last value proposed per key (0 if none): a cas expecting it has a fair chance to match. */
     private final long[] lastProposed;
     private long nextOpId = 1;
@@ -58,6 +63,7 @@ final class Clients {
         this.processes = new int[workload.clients() + 1];
         this.outstanding = new ClientOp[workload.clients() + 1];
         this.idleUntil = new long[workload.clients() + 1];
+        this.knownLeader = new long[workload.clients() + 1];
         for (int i = 0; i < workload.clients(); i++) {
             processes[i] = i;
         }
@@ -112,7 +118,7 @@ final class Clients {
     private void invoke(int client) {
         int key = random.nextInt(workload.keys());
         double kind = random.nextDouble();
-        SimNode target = pickTarget();
+        SimNode target = pickTarget(client);
         long opId = nextOpId++;
         ClientOp op;
         if (kind < workload.readShare()) {
@@ -169,10 +175,16 @@ final class Clients {
         }
     }
 
-    private SimNode pickTarget() {
-        SimNode leader = cluster.leader();
-        if (leader != null && random.nextDouble() < workload.leaderShare()) {
-            return leader;
+    private SimNode pickTarget(int client) {
+        if (random.nextDouble() < workload.leaderShare()) {
+            SimNode known = knownLeader[client] == 0 ? null : cluster.node(knownLeader[client]);
+            if (known == null || known.retired()) {
+                known = cluster.leader();
+                knownLeader[client] = known == null ? 0 : known.id;
+            }
+            if (known != null) {
+                return known;
+            }
         }
         List<SimNode> candidates = new ArrayList<>();
         for (SimNode node : cluster.nodes()) {
@@ -278,6 +290,10 @@ final class Clients {
         }
         outstanding[op.client] = null;
         completed++;
+        if (type == EventType.INFO || (type == EventType.FAIL && op.stage != ClientOp.Stage.PROPOSED)) {
+            // No answer, or a refusal: the client looks for the leader again next time.
+            knownLeader[op.client] = 0;
+        }
         if (type == EventType.OK && !op.isRead()) {
             acknowledged.add(new Acknowledged(op.index, op.term, op.opId, op.command.toString()));
         }

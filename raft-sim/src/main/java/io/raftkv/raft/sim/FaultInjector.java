@@ -27,6 +27,7 @@ final class FaultInjector {
     private int partitions;
     private int pauses;
     private int transfers;
+    private int reactions;
 
     FaultInjector(Cluster cluster, Clients clients, FaultMix faults, SplittableRandom random) {
         this.cluster = cluster;
@@ -37,7 +38,8 @@ final class FaultInjector {
     }
 
     String summary() {
-        return "crashes=" + crashes + " partitions=" + partitions + " pauses=" + pauses + " transfers=" + transfers;
+        return "crashes=" + crashes + " partitions=" + partitions + " pauses=" + pauses + " transfers=" + transfers
+                + " reactions=" + reactions;
     }
 
     void step() {
@@ -58,6 +60,84 @@ final class FaultInjector {
         if (random.nextDouble() < faults.transferRate()) {
             transfer();
         }
+    }
+
+    /** A node just became leader: sometimes it is hit at once, before its first messages land. */
+    void onBecameLeader(SimNode node) {
+        if (!healed && faults.reactiveRate() > 0 && random.nextDouble() < faults.reactiveRate()) {
+            react(node, "just became leader");
+        }
+    }
+
+    /** A leader just advanced its commit index: sometimes it is hit before it can tell anyone. */
+    void onLeaderCommitted(SimNode node) {
+        if (!healed && faults.reactiveRate() > 0 && random.nextDouble() < faults.reactiveRate()) {
+            react(node, "just advanced its commit index");
+        }
+    }
+
+    /**
+     * Hits {@code node} in the middle of its Ready: isolates it (replacing any partition), cuts its
+     * outgoing links, pauses it, or arms a crash inside this very Ready. Messages it sends from now
+     * on are cut when they are due, so the partition takes effect before they land.
+     */
+    private void react(SimNode node, String why) {
+        long now = cluster.now();
+        Links links = cluster.network().links();
+        reactions++;
+        switch (random.nextInt(4)) {
+            case 0, 1 -> {
+                boolean outgoingOnly = random.nextBoolean();
+                links.healAll();
+                for (SimNode other : cluster.nodes()) {
+                    if (other != node) {
+                        links.cut(node.id, other.id);
+                        if (!outgoingOnly) {
+                            links.cut(other.id, node.id);
+                        }
+                    }
+                }
+                partitionEndsAt = now + 1 + random.nextInt(faults.partitionTicksMax());
+                partitions++;
+                trace.add("PARTITION n" + node.id + " " + why + ": " + (outgoingOnly ? "cut every link out of it"
+                        : "isolated") + " until t=" + partitionEndsAt);
+            }
+            case 2 -> {
+                if (!node.paused()) {
+                    node.pause();
+                    resumeAt.put(node.id, now + 1 + random.nextInt(faults.pauseTicksMax()));
+                    pauses++;
+                    trace.add("n" + node.id + " " + why + ": PAUSED until t=" + resumeAt.get(node.id));
+                }
+            }
+            default -> {
+                if (!node.crashArmed() && downCount() < (memberCount() + 1) / 2) {
+                    SimNode.CrashPoint point = SimNode.CrashPoint.values()[random.nextInt(SimNode.CrashPoint.values().length)];
+                    node.armCrash(point);
+                    crashes++;
+                    trace.add("n" + node.id + " " + why + ": will crash inside this Ready (" + point + ")");
+                }
+            }
+        }
+    }
+
+    private int memberCount() {
+        int members = 0;
+        for (SimNode node : cluster.nodes()) {
+            members += node.retired() ? 0 : 1;
+        }
+        return members;
+    }
+
+    /** Members down, or about to go down (an armed crash). */
+    private int downCount() {
+        int down = 0;
+        for (SimNode node : cluster.nodes()) {
+            if (!node.retired() && (!node.up() || node.crashArmed())) {
+                down++;
+            }
+        }
+        return down;
     }
 
     /** A node went down: unless it was retired or the run is healing, it restarts later. */
@@ -204,16 +284,8 @@ final class FaultInjector {
     }
 
     private void crashOne() {
-        int down = 0;
-        int members = 0;
-        for (SimNode node : cluster.nodes()) {
-            if (!node.retired()) {
-                members++;
-                down += node.up() && !node.crashArmed() ? 0 : 1;
-            }
-        }
         // Keep some nodes up, though sometimes not a quorum: leaderless stretches are part of the test.
-        if (down >= (members + 1) / 2) {
+        if (downCount() >= (memberCount() + 1) / 2) {
             return;
         }
         SimNode target = target();

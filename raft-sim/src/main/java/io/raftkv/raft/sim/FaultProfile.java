@@ -17,7 +17,7 @@ enum FaultProfile {
                     maybe(random, 0.7, 0.002, 0.03), between(random, 5, 80),
                     maybe(random, 0.7, 0.002, 0.025), between(random, 3, 60), random.nextDouble(0.2, 0.8),
                     maybe(random, 0.4, 0.001, 0.01), between(random, 5, 40), random.nextDouble(0.0, 0.8),
-                    maybe(random, 0.5, 0.003, 0.02), maybe(random, 0.5, 0.002, 0.02), maybe(random, 0.7, 0.01, 0.1));
+                    maybe(random, 0.5, 0.02, 0.3), maybe(random, 0.5, 0.003, 0.02), maybe(random, 0.5, 0.002, 0.02), maybe(random, 0.7, 0.01, 0.1));
         }
     },
     /**
@@ -30,8 +30,8 @@ enum FaultProfile {
             return new FaultMix(
                     random.nextDouble(0.0, 0.05), 0.0, pick(random, 0, 1, 2, 3),
                     random.nextDouble(0.0, 0.01), between(random, 5, 30),
-                    random.nextDouble(0.02, 0.06), between(random, 2, 25), random.nextDouble(0.3, 0.7),
-                    0.0, 1, random.nextDouble(0.7, 1.0),
+                    random.nextDouble(0.01, 0.04), between(random, 2, 25), random.nextDouble(0.3, 0.7),
+                    0.0, 1, random.nextDouble(0.7, 1.0), random.nextDouble(0.2, 0.5),
                     0.0, 0.0, random.nextDouble(0.0, 0.05));
         }
 

@@ -21,6 +21,12 @@ interface NodeEvents {
     /** A read index arrived and the node has applied through it: a local read is now linearizable. */
     void onReadReady(SimNode node, ReadState readState);
 
+    /** The node just became leader (its first Ready as leader is being carried out). */
+    void onBecameLeader(SimNode node);
+
+    /** The node, a leader, just advanced its commit index (in the Ready being carried out). */
+    void onLeaderCommitted(SimNode node);
+
     /** The node crashed (its RaftNode and state machine are gone) or was retired. */
     void onDown(SimNode node);
 }

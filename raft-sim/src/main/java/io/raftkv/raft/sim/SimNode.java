@@ -207,16 +207,21 @@ final class SimNode {
     }
 
     private void handle(Ready ready) {
+        boolean committed = false;
         if (ready.hardState() != null) {
             HardState before = hardState;
             hardState = ready.hardState();
             cluster.monitor().onHardState(id, before, hardState);
             if (hardState.commit() > before.commit()) {
                 cluster.monitor().onCommitted(id, hardState.term(), before.commit(), hardState.commit(), raft);
+                committed = true;
             }
         }
         if (!ready.softState().equals(softState)) {
             onSoftState(ready.softState());
+        }
+        if (committed && softState.role() == StateRole.LEADER) {
+            cluster.events().onLeaderCommitted(this);
         }
         send(ready.messagesNow());
         if (armedCrash == CrashPoint.BEFORE_PERSIST) {
@@ -247,6 +252,7 @@ final class SimNode {
         softState = next;
         if (becameLeader) {
             cluster.monitor().onBecameLeader(id, hardState.term(), raft, disk);
+            cluster.events().onBecameLeader(this);
         }
     }
 

@@ -306,6 +306,16 @@ public final class Simulation implements NodeEvents {
     }
 
     @Override
+    public void onBecameLeader(SimNode node) {
+        faults.onBecameLeader(node);
+    }
+
+    @Override
+    public void onLeaderCommitted(SimNode node) {
+        faults.onLeaderCommitted(node);
+    }
+
+    @Override
     public void onDown(SimNode node) {
         clients.onDown(node);
         faults.onDown(node);
