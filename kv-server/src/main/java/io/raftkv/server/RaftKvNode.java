@@ -184,6 +184,9 @@ public final class RaftKvNode implements AutoCloseable {
         clientExecutor = boundedPool("raftkv-client-" + id, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 16384);
         clientServer = NettyServerBuilder.forAddress(config.clientListen().resolve())
                 .executor(clientExecutor)
+                // Clients ping every 30 s to notice dead connections; accept it rather than GOAWAY.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(config.keyBytesMax() + config.valueBytesMax() + COMMAND_OVERHEAD_BYTES)
                 .addService(new KvService(config.clusterId(), loop, storage.stateMachine(), requestLimits, leadership,
                         metrics::recordGrpcRequest, System::currentTimeMillis, storage.diskReserve()::checkWritable))
