@@ -4,7 +4,9 @@ package io.raftkv.client;
 enum Idempotence {
   /**
    * Reads, and writes carrying a request id (the server applies those once): retried on any
-   * retryable failure, including a lost connection or LEADER_CHANGED mid-request.
+   * retryable failure, including a lost connection or LEADER_CHANGED mid-request. For a write
+   * this holds because it keeps its session slot, and so its request id, until it completes
+   * ({@link SessionSlots}).
    */
   SAFE_TO_RETRY,
   /**

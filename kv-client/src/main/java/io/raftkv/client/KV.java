@@ -33,9 +33,9 @@ public final class KV {
     if (key.length == 0) {
       return CompletableFuture.failedFuture(emptyKey());
     }
-    // The id is fixed before the first attempt, so every retry carries the same one.
-    var request = ProtoCodec.putRequest(key, value, option, core.requestIds().next());
-    return core.call(KVGrpc.getPutMethod(), request, Idempotence.SAFE_TO_RETRY).thenApply(ProtoCodec::putResult);
+    var request = ProtoCodec.putRequest(key, value, option);
+    // The request id comes with the write's session slot and is set once: every retry re-sends it.
+    return core.write(KVGrpc.getPutMethod(), id -> request.setRequestId(id).build()).thenApply(ProtoCodec::putResult);
   }
 
   public CompletableFuture<PutResult> put(byte[] key, byte[] value) {
@@ -109,8 +109,8 @@ public final class KV {
     if (range.isSingleKey() && range.keyUnsafe().length == 0) {
       return CompletableFuture.failedFuture(emptyKey());
     }
-    var request = ProtoCodec.deleteRequest(range, option, core.requestIds().next());
-    return core.call(KVGrpc.getDeleteRangeMethod(), request, Idempotence.SAFE_TO_RETRY)
+    var request = ProtoCodec.deleteRequest(range, option);
+    return core.write(KVGrpc.getDeleteRangeMethod(), id -> request.setRequestId(id).build())
         .thenApply(ProtoCodec::deleteResult);
   }
 
@@ -140,8 +140,8 @@ public final class KV {
   /** Runs a transaction built elsewhere. */
   public CompletableFuture<TxnResult> commit(TxnSpec spec) {
     Objects.requireNonNull(spec, "spec");
-    var request = ProtoCodec.txnRequest(spec, core.requestIds().next());
-    return core.call(KVGrpc.getTxnMethod(), request, Idempotence.SAFE_TO_RETRY).thenApply(ProtoCodec::txnResult);
+    var request = ProtoCodec.txnRequest(spec);
+    return core.write(KVGrpc.getTxnMethod(), id -> request.setRequestId(id).build()).thenApply(ProtoCodec::txnResult);
   }
 
   private static EmptyKeyException emptyKey() {

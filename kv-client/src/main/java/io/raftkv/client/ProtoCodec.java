@@ -9,7 +9,6 @@ import io.raftkv.proto.api.PutRequest;
 import io.raftkv.proto.api.PutResponse;
 import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RangeResponse;
-import io.raftkv.proto.api.RequestId;
 import io.raftkv.proto.api.RequestOp;
 import io.raftkv.proto.api.ResponseOp;
 import io.raftkv.proto.api.StatusResponse;
@@ -38,30 +37,28 @@ final class ProtoCodec {
         .build();
   }
 
-  static PutRequest putRequest(byte[] key, byte[] value, PutOption option, RequestId requestId) {
-    PutRequest.Builder builder = PutRequest.newBuilder()
+  /**
+   * A put without its request id: the caller sets that once the write has its session slot. The
+   * key and value are copied here, so the caller's arrays may change afterwards.
+   */
+  static PutRequest.Builder putRequest(byte[] key, byte[] value, PutOption option) {
+    return PutRequest.newBuilder()
         .setKey(ByteString.copyFrom(key))
         .setValue(ByteString.copyFrom(value))
         .setPrevKv(option.prevKv());
-    if (requestId != null) {
-      builder.setRequestId(requestId);
-    }
-    return builder.build();
   }
 
-  static DeleteRangeRequest deleteRequest(KeyRange range, DeleteOption option, RequestId requestId) {
-    DeleteRangeRequest.Builder builder = DeleteRangeRequest.newBuilder()
+  /** A delete without its request id, as {@link #putRequest}. */
+  static DeleteRangeRequest.Builder deleteRequest(KeyRange range, DeleteOption option) {
+    return DeleteRangeRequest.newBuilder()
         .setKey(ByteString.copyFrom(range.keyUnsafe()))
         .setRangeEnd(ByteString.copyFrom(range.rangeEndUnsafe()))
         .setPrevKv(option.prevKv());
-    if (requestId != null) {
-      builder.setRequestId(requestId);
-    }
-    return builder.build();
   }
 
-  static TxnRequest txnRequest(TxnSpec spec, RequestId requestId) {
-    TxnRequest.Builder builder = TxnRequest.newBuilder().setRequestId(requestId);
+  /** A txn without its request id, as {@link #putRequest}. */
+  static TxnRequest.Builder txnRequest(TxnSpec spec) {
+    TxnRequest.Builder builder = TxnRequest.newBuilder();
     for (Cmp cmp : spec.compares()) {
       builder.addCompare(compare(cmp));
     }
@@ -71,7 +68,7 @@ final class ProtoCodec {
     for (Op op : spec.failure()) {
       builder.addFailure(requestOp(op));
     }
-    return builder.build();
+    return builder;
   }
 
   static Compare compare(Cmp cmp) {
@@ -96,11 +93,11 @@ final class ProtoCodec {
   static RequestOp requestOp(Op op) {
     return switch (op) {
       case Op.Put put -> RequestOp.newBuilder()
-          .setRequestPut(putRequest(put.keyUnsafe(), put.valueUnsafe(), put.option(), null))
+          .setRequestPut(putRequest(put.keyUnsafe(), put.valueUnsafe(), put.option()))
           .build();
       case Op.Get get -> RequestOp.newBuilder().setRequestRange(rangeRequest(get.range(), get.option())).build();
       case Op.Delete delete -> RequestOp.newBuilder()
-          .setRequestDeleteRange(deleteRequest(delete.range(), delete.option(), null))
+          .setRequestDeleteRange(deleteRequest(delete.range(), delete.option()))
           .build();
     };
   }

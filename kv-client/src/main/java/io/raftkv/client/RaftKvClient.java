@@ -29,13 +29,16 @@ import java.util.Objects;
  * jittered exponential backoff, each attempt getting the time that remains; when the deadline
  * passes the request fails with {@link TimeoutException}, saying what it last saw.
  *
- * <p><b>Exactly-once writes.</b> The client picks a random non-zero 64-bit client id when built
- * and numbers its writes (put, delete, txn) 1, 2, 3, ... A retry re-sends the same id and number,
- * so the server applies the write once and answers a retry with the first result. The server
- * forgets a client's session after it has been idle for a while (10 minutes by default); a write
- * after that opens a new session, which is harmless because nothing from before is retried any
- * more. Membership changes and leader transfer carry no request id: they are retried only when
- * the failure proves they were not applied.
+ * <p><b>Exactly-once writes.</b> Every write (put, delete, txn) carries a request id, a client id
+ * and a sequence number; a retry re-sends the same pair, so the server applies the write once and
+ * answers a retry with the first result. The server allows one outstanding write per client id,
+ * so the client writes through session slots: one per write in flight, each with its own client
+ * id (derived from a random base id, {@link #clientId()}) and its own sequence 1, 2, 3, ... A
+ * client writing from one thread uses a single slot under the base id. Each slot used is a
+ * session on the server, forgotten after it has been idle for the server's session TTL (10
+ * minutes by default); the slot's next write then opens a new session, which is harmless because
+ * nothing from before is retried any more. Membership changes and leader transfer carry no
+ * request id: they are retried only when the failure proves they were not applied.
  *
  * <p><b>Threads.</b> Thread-safe; share one client. Futures complete on the client's callback
  * threads (two daemon threads by default): do not block in stages attached to them, or use the
@@ -87,9 +90,13 @@ public final class RaftKvClient implements AutoCloseable {
     return core.router().preferred();
   }
 
-  /** This client's id in request ids; random, non-zero. */
+  /**
+   * This client's base client id: random (unless fixed by the builder) and non-zero. Its first
+   * session slot writes under this id; further slots, used when writes overlap, under ids derived
+   * from it ({@link SessionIds#slotClientId}).
+   */
   public long clientId() {
-    return core.requestIds().clientId();
+    return core.sessions().baseId();
   }
 
   @Override
@@ -161,7 +168,8 @@ public final class RaftKvClient implements AutoCloseable {
 
     /**
      * Requests in flight at once; beyond it calls fail at once with
-     * {@link ResourceExhaustedException}. Default 4096.
+     * {@link ResourceExhaustedException}. Also the most write session slots the client creates,
+     * and so the most sessions it holds on the server (one per write in flight). Default 4096.
      */
     public Builder inflightMax(int max) {
       this.inflightMax = inRange(max, 1, 1 << 20, "inflightMax");
@@ -181,8 +189,10 @@ public final class RaftKvClient implements AutoCloseable {
     }
 
     /**
-     * Fixes the client id instead of a random one, e.g. to resume exactly-once numbering. Two
-     * live clients must never share an id.
+     * Fixes the base client id instead of a random one (tests, reproducible runs); session slots
+     * derive their ids from it. Two live clients must never share an id. Nor may a new client
+     * reuse the id of one whose sessions the server still remembers (for its session TTL, 10
+     * minutes by default): sequences start again at 1, and the server would refuse them as stale.
      */
     public Builder clientId(long id) {
       if (id == 0) {
@@ -240,9 +250,9 @@ public final class RaftKvClient implements AutoCloseable {
       return maxInboundMessageBytes;
     }
 
-    /** The fixed id, or a fresh random one. */
+    /** The fixed base id, or a fresh random one. */
     long clientId() {
-      return clientId != 0 ? clientId : new RequestIdGenerator().clientId();
+      return clientId != 0 ? clientId : SessionIds.randomBaseId();
     }
 
     private static Duration positive(Duration duration, String name) {

@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,12 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One request from the caller's point of view: attempts, each given the whole remaining deadline,
  * separated by jittered backoff, until one succeeds, a failure is final, the attempts run out or
- * the deadline passes. The same request message is sent every time, so a write keeps its request
- * id across retries.
+ * the deadline passes. The deadline runs from construction; the request is given to
+ * {@link #start}, which may come later (a write first waits for its session slot). The same
+ * request message is sent every time, so a write keeps its request id across retries.
  *
  * <p>Threads: only one attempt is outstanding at a time, and each step (the gRPC callback, then
  * the scheduled retry) starts after the previous one ended, handed over through the executor, so
- * the attempt state needs no lock. {@link #result} may also be completed by {@code close()}.
+ * the attempt state needs no lock. {@link #start} may run on another thread than the
+ * constructor (a write starts when it gets its session slot); it sets the request before the first
+ * attempt, and gRPC runs the callbacks after the call is started. {@link #result} may also be
+ * completed by {@code close()}.
  */
 final class RetryingCall<Req, Resp> {
   private static final Logger log = LoggerFactory.getLogger(RetryingCall.class);
@@ -39,7 +44,8 @@ final class RetryingCall<Req, Resp> {
 
   private final ClientCore core;
   private final MethodDescriptor<Req, Resp> method;
-  private final Req request;
+  /** Set once by start(), before the first attempt; every attempt sends this same message. */
+  private Req request;
   private final Idempotence idempotence;
   /** Non-null: every attempt goes to this endpoint and there is one attempt (status probes). */
   private final String fixedEndpoint;
@@ -61,13 +67,11 @@ final class RetryingCall<Req, Resp> {
   RetryingCall(
       ClientCore core,
       MethodDescriptor<Req, Resp> method,
-      Req request,
       Idempotence idempotence,
       String fixedEndpoint,
       Duration timeout) {
     this.core = core;
     this.method = method;
-    this.request = request;
     this.idempotence = idempotence;
     this.fixedEndpoint = fixedEndpoint;
     this.timeout = timeout;
@@ -76,7 +80,15 @@ final class RetryingCall<Req, Resp> {
     this.maxAttempts = fixedEndpoint != null ? 1 : core.retryPolicy().maxAttempts();
   }
 
-  void start() {
+  /** The instant the request's deadline passes, on the {@link System#nanoTime()} scale. */
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  /** Sends {@code request}, the first attempt; call once. */
+  void start(Req request) {
+    Invariants.check(this.request == null, "%s started twice", method.getBareMethodName());
+    this.request = Objects.requireNonNull(request, "request");
     attempt();
   }
 

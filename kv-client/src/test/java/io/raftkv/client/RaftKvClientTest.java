@@ -8,12 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
+import com.google.protobuf.ByteString;
 import io.raftkv.client.fake.FakeCluster;
+import io.raftkv.client.fake.FakeNode;
 import io.raftkv.client.fake.Fault;
 import io.raftkv.proto.api.RequestId;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -131,6 +144,98 @@ class RaftKvClientTest {
     assertNotEquals(0, client.clientId());
     assertEquals(List.of(1L, 2L, 3L), ids.stream().map(RequestId::getSequence).toList());
     assertTrue(ids.stream().allMatch(id -> id.getClientId() == client.clientId()));
+  }
+
+  /**
+   * A write gives back its session slot and permit before its caller sees the result, so a
+   * caller writing again at once finds them free: one slot (the base id) and never a refusal.
+   */
+  @Test
+  void aClientWritingFromOneThreadUsesOneSlotAndOnePermit() {
+    cluster = FakeCluster.start(1);
+    client = RaftKvClient.builder()
+        .endpoints(cluster.node(1).address())
+        .inflightMax(1)
+        .channelFactory(FakeCluster.channelFactory())
+        .build();
+
+    for (int i = 0; i < 100; i++) {
+      client.kv().sync().put("k" + i, "v");
+    }
+
+    List<RequestId> ids = cluster.node(1).requestIds();
+    assertEquals(LongStream.rangeClosed(1, 100).boxed().toList(), ids.stream().map(RequestId::getSequence).toList());
+    assertTrue(ids.stream().allMatch(id -> id.getClientId() == client.clientId()));
+  }
+
+  /**
+   * The server keeps one session per client id and refuses a sequence below the last one applied
+   * (the fake enforces that rule). Writes issued concurrently from many threads, some of whose
+   * attempts fail and are retried, must all succeed, each applied once, and every attempt of a
+   * write must carry that write's own (client id, sequence).
+   */
+  @Test
+  void concurrentWritesFromManyThreadsAllSucceedAndEachRetryResendsItsIdPair() throws Exception {
+    cluster = FakeCluster.start(1);
+    int faults = 16;
+    for (int i = 0; i < faults; i++) {
+      // Half applied before the answer is lost (a retry must be answered from the session), half
+      // refused before applying (a retry must be applied, with its original id).
+      cluster.node(1).failNext(i % 2 == 0
+          ? Fault.afterApplying(Status.Code.UNAVAILABLE, ErrorCode.LEADER_CHANGED)
+          : Fault.of(Status.Code.RESOURCE_EXHAUSTED, ErrorCode.QUEUE_FULL));
+    }
+    connect(Duration.ofSeconds(10), cluster.node(1).address());
+    int threads = 8;
+    int writesPerThread = 25;
+    ExecutorService callers = Executors.newFixedThreadPool(threads);
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<List<CompletableFuture<?>>>> issued = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        issued.add(callers.submit(() -> {
+          go.await();
+          List<CompletableFuture<?>> mine = new ArrayList<>();
+          for (int i = 0; i < writesPerThread; i++) {
+            String key = "t" + thread + "-" + i;
+            mine.add(switch (i % 3) {
+              case 0 -> client.kv().put(key, "v");
+              case 1 -> client.kv().delete(key);
+              default -> client.kv().txn().If(Cmp.version(key).equal(0)).Then(Op.put(key, "w")).commit();
+            });
+          }
+          return mine;
+        }));
+      }
+      go.countDown();
+      for (Future<List<CompletableFuture<?>>> thread : issued) {
+        writes.addAll(thread.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    for (CompletableFuture<?> write : writes) {
+      Futures.join(write);
+    }
+
+    int total = threads * writesPerThread;
+    assertEquals(total, cluster.writesApplied(), "every write applied exactly once");
+    List<FakeNode.ReceivedWrite> received = cluster.node(1).writes();
+    assertEquals(total + faults, received.size(), "each failed attempt is retried once");
+    Map<ByteString, Set<RequestId>> idsByKey = new HashMap<>();
+    for (FakeNode.ReceivedWrite write : received) {
+      idsByKey.computeIfAbsent(write.key(), key -> new HashSet<>()).add(write.requestId());
+    }
+    assertEquals(total, idsByKey.size());
+    for (Map.Entry<ByteString, Set<RequestId>> entry : idsByKey.entrySet()) {
+      assertEquals(1, entry.getValue().size(), "attempts of " + entry.getKey().toStringUtf8() + " carried " + entry.getValue());
+    }
+    Set<RequestId> distinct = new HashSet<>();
+    idsByKey.values().forEach(distinct::addAll);
+    assertEquals(total, distinct.size(), "two writes shared a (client id, sequence)");
+    assertTrue(distinct.stream().allMatch(id -> id.getClientId() != 0 && id.getSequence() > 0));
   }
 
   @Test

@@ -17,7 +17,7 @@ class TxnTest {
   private static final RequestId ID = RequestId.newBuilder().setClientId(9).setSequence(4).build();
 
   private static Txn<TxnRequest> txn() {
-    return new Txn<>(spec -> ProtoCodec.txnRequest(spec, ID));
+    return new Txn<>(spec -> ProtoCodec.txnRequest(spec).setRequestId(ID).build());
   }
 
   private static ByteString bytes(String text) {

@@ -4,7 +4,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.raftkv.client.ChannelFactory;
-import io.raftkv.client.RequestIdGenerator;
+import io.raftkv.client.SessionIds;
 import io.raftkv.client.Trailers;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -27,9 +27,10 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Runs one bench: raw async gRPC stubs over {@code conns} channels, {@code inflight} slots each
- * with one request at a time. A closed loop re-sends from the completion callback; an open loop
- * sends on a 1 ms tick at the configured rate and measures latency from each op's intended start
- * (so a stalled server shows as latency, not as a slower arrival rate).
+ * with one request at a time and, for writes, its own client id and sequence (see {@link Slot}).
+ * A closed loop re-sends from the completion callback; an open loop sends on a 1 ms tick at the
+ * configured rate and measures latency from each op's intended start (so a stalled server shows
+ * as latency, not as a slower arrival rate).
  *
  * <p>One scheduler thread drives the ticks, the once-a-second progress line and the stop; all
  * else runs on gRPC's transport threads. Single use: {@link #run()} once.
@@ -121,11 +122,14 @@ public final class BenchRunner {
       // Direct executor: completions run on the transport thread that read them, no hand-off.
       channels.add(channelFactory.newBuilder(target).directExecutor().build());
     }
-    Workload workload = new Workload(config, new RequestIdGenerator());
+    Workload workload = new Workload(config);
     SplittableRandom seeds = new SplittableRandom(config.seed());
+    // Random, not from the seed: a repeated run must not reuse the sessions of the last one.
+    long baseClientId = SessionIds.randomBaseId();
     List<Slot> slots = new ArrayList<>(config.inflight());
     for (int i = 0; i < config.inflight(); i++) {
-      slots.add(new Slot(this, channels.get(i % channels.size()), workload, seeds.split(), config.requestTimeout().toNanos()));
+      slots.add(new Slot(this, channels.get(i % channels.size()), workload, seeds.split(), config.requestTimeout().toNanos(),
+          SessionIds.slotClientId(baseClientId, i)));
     }
     return slots;
   }

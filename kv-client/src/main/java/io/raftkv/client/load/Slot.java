@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.proto.api.KVGrpc;
+import io.raftkv.proto.api.RequestId;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One request in flight at a time on one channel. The slot is its own response observer, so an
  * op allocates only its request, call and deadline. Completions run on gRPC's transport thread
  * (the channels use a direct executor): no hand-off to another thread per op.
+ *
+ * <p>Each slot writes under its own client id with its own sequence, one server session per slot,
+ * as the client library's session slots do ({@code io.raftkv.client.SessionSlots} explains why).
+ * The server accepts a client id's writes only in sequence order; a slot has one op in flight, so
+ * its sequences reach the server in order however many slots run. The bench does not retry, so a
+ * write that timed out may still be applied later or refused as stale; it is counted as an error
+ * either way, and the slot's next write, numbered higher, is unaffected.
  *
  * <p>Threads: a slot's fields are written before its call starts and read in the call's
  * callbacks, which gRPC orders after the start. {@link #next()} may be entered again from a
@@ -26,17 +34,23 @@ final class Slot implements StreamObserver<Object> {
   private final Workload workload;
   private final SplittableRandom random;
   private final long timeoutNanos;
+  /** This slot's session; non-zero, distinct from every other slot's. */
+  private final long clientId;
+  /** Last sequence sent under clientId; sends of one slot are ordered (see Threads below). */
+  private long lastSequence;
   private final AtomicInteger workInProgress = new AtomicInteger();
   private long startNanos;
   /** Start time of the op {@link #next} was asked to send; published by workInProgress. */
   private long pendingStartNanos;
 
-  Slot(BenchRunner runner, ManagedChannel channel, Workload workload, SplittableRandom random, long timeoutNanos) {
+  Slot(BenchRunner runner, ManagedChannel channel, Workload workload, SplittableRandom random, long timeoutNanos,
+      long clientId) {
     this.runner = runner;
     this.channel = channel;
     this.workload = workload;
     this.random = random;
     this.timeoutNanos = timeoutNanos;
+    this.clientId = clientId;
   }
 
   /**
@@ -63,13 +77,19 @@ final class Slot implements StreamObserver<Object> {
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     ByteString key = workload.key(random);
     switch (workload.pick(random)) {
-      case PUT -> ClientCalls.asyncUnaryCall(channel.newCall(KVGrpc.getPutMethod(), options), workload.put(key), self());
+      case PUT -> ClientCalls.asyncUnaryCall(
+          channel.newCall(KVGrpc.getPutMethod(), options), workload.put(key, nextRequestId()), self());
       case GET -> ClientCalls.asyncUnaryCall(
           channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, false), self());
       case GET_SERIALIZABLE -> ClientCalls.asyncUnaryCall(
           channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, true), self());
-      case TXN_CAS -> ClientCalls.asyncUnaryCall(channel.newCall(KVGrpc.getTxnMethod(), options), workload.txnCas(key), self());
+      case TXN_CAS -> ClientCalls.asyncUnaryCall(
+          channel.newCall(KVGrpc.getTxnMethod(), options), workload.txnCas(key, nextRequestId()), self());
     }
+  }
+
+  private RequestId nextRequestId() {
+    return RequestId.newBuilder().setClientId(clientId).setSequence(++lastSequence).build();
   }
 
   @SuppressWarnings("unchecked")

@@ -1,10 +1,10 @@
 package io.raftkv.client.load;
 
 import com.google.protobuf.ByteString;
-import io.raftkv.client.RequestIdGenerator;
 import io.raftkv.proto.api.Compare;
 import io.raftkv.proto.api.PutRequest;
 import io.raftkv.proto.api.RangeRequest;
+import io.raftkv.proto.api.RequestId;
 import io.raftkv.proto.api.RequestOp;
 import io.raftkv.proto.api.TxnRequest;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * The requests a bench run sends: keys chosen uniformly from a fixed set made up front, one
- * value shared by every put (so an op allocates only its request), writes numbered by the same
- * request-id scheme the client library uses. Immutable apart from the id counter; thread-safe.
+ * value shared by every put (so an op allocates only its request). Writes carry the request id
+ * the caller passes, its slot's session (see {@link Slot}). Immutable; thread-safe.
  */
 final class Workload {
   /** The kinds of request, after a mixed run's read-or-write draw. */
@@ -23,12 +23,10 @@ final class Workload {
   private final double readRatio;
   private final ByteString[] keys;
   private final ByteString value;
-  private final RequestIdGenerator requestIds;
 
-  Workload(BenchConfig config, RequestIdGenerator requestIds) {
+  Workload(BenchConfig config) {
     this.op = config.op();
     this.readRatio = config.readRatio();
-    this.requestIds = requestIds;
     this.keys = new ByteString[config.keys()];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = key(i, config.keySize());
@@ -67,8 +65,8 @@ final class Workload {
     return keys[random.nextInt(keys.length)];
   }
 
-  PutRequest put(ByteString key) {
-    return PutRequest.newBuilder().setKey(key).setValue(value).setRequestId(requestIds.next()).build();
+  PutRequest put(ByteString key, RequestId requestId) {
+    return PutRequest.newBuilder().setKey(key).setValue(value).setRequestId(requestId).build();
   }
 
   static RangeRequest get(ByteString key, boolean serializable) {
@@ -76,7 +74,7 @@ final class Workload {
   }
 
   /** If value(k) = V then put(k, V) else put(k, V): the first op on a key takes the else branch. */
-  TxnRequest txnCas(ByteString key) {
+  TxnRequest txnCas(ByteString key, RequestId requestId) {
     RequestOp put = RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(key).setValue(value)).build();
     return TxnRequest.newBuilder()
         .addCompare(Compare.newBuilder()
@@ -86,7 +84,7 @@ final class Workload {
             .setValue(value))
         .addSuccess(put)
         .addFailure(put)
-        .setRequestId(requestIds.next())
+        .setRequestId(requestId)
         .build();
   }
 }

@@ -12,9 +12,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,14 +87,46 @@ class BenchCommandTest {
     assertTrue(stdout.contains("client cpu:"), stdout);
   }
 
-  @Test
-  void writesFromTheBenchCarryRequestIdsOfOneClient() {
-    bench("--op", "txn-cas", "--ops", "50", "--inflight", "2", "--conns", "1");
+  /** Handlers on other threads, so that the slots' requests really overlap, as on a real server. */
+  private void useConcurrentCluster() {
+    cluster.close();
+    cluster = FakeCluster.startConcurrent(3, 4);
+    cluster.setLeader(2);
+  }
 
+  @Test
+  void eachBenchSlotWritesUnderItsOwnClientIdWithItsOwnSequence() {
+    useConcurrentCluster();
+    int exit = bench("--op", "txn-cas", "--ops", "50", "--inflight", "2", "--conns", "1");
+
+    assertEquals(0, exit, stderr);
     var ids = cluster.node(2).requestIds();
     assertEquals(50, ids.size());
-    assertEquals(1, ids.stream().map(id -> id.getClientId()).distinct().count());
-    assertEquals(50, ids.stream().map(id -> id.getSequence()).distinct().count());
+    Map<Long, List<Long>> sequencesByClient = new HashMap<>();
+    for (var id : ids) {
+      sequencesByClient.computeIfAbsent(id.getClientId(), client -> new ArrayList<>()).add(id.getSequence());
+    }
+    assertEquals(2, sequencesByClient.size(), "one client id per slot: " + sequencesByClient.keySet());
+    assertTrue(sequencesByClient.keySet().stream().allMatch(client -> client != 0));
+    for (List<Long> sequences : sequencesByClient.values()) {
+      // One op in flight per slot, so the server sees each slot's sequences in order, from 1.
+      assertEquals(LongStream.rangeClosed(1, sequences.size()).boxed().toList(), sequences);
+    }
+  }
+
+  /** The fake refuses out-of-order sequences per client id as the server does (STALE_SEQUENCE). */
+  @Test
+  void pipelinedPutsNeverReachTheServerOutOfOrder() throws IOException {
+    useConcurrentCluster();
+    Path out = directory.resolve("pipelined.json");
+    int exit = bench("--op", "put", "--ops", "2000", "--inflight", "16", "--conns", "4", "--out", out.toString());
+
+    assertEquals(0, exit, stderr);
+    Map<String, Object> result = read(out);
+    assertEquals(Map.of(), result.get("errors"));
+    assertEquals(0L, result.get("error_count"));
+    assertEquals(2000L, result.get("ops"));
+    assertEquals(16, cluster.node(2).requestIds().stream().map(id -> id.getClientId()).distinct().count());
   }
 
   @Test

@@ -28,13 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory stand-in for a raftkv cluster, served over gRPC's in-process transport: one
  * {@link FakeNode} per member, sharing one store. It follows the server conventions the client
  * relies on (NOT_LEADER with the leader's address, NO_LEADER, the raftkv-error trailer,
- * exactly-once by request id) without any replication. Tests pick the leader with
+ * exactly-once sessions with the server's sequence rule) without any replication. Tests pick the leader with
  * {@link #setLeader(long)} and script failures per node.
  *
  * <p>Thread-safe: every state change holds the cluster's lock.
@@ -44,11 +47,16 @@ public final class FakeCluster implements AutoCloseable {
   static final int KEY_MAX = 256;
   static final int VALUE_MAX = 4096;
   static final int OPS_MAX = 64;
+  /** Calls queued for the handler threads; beyond it a call is refused (the test is then broken). */
+  private static final int HANDLER_QUEUE_MAX = 100_000;
 
   private final List<FakeNode> nodes = new ArrayList<>();
   private final NavigableMap<ByteString, KeyValue> store = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
-  private final Map<RequestId, Message> applied = new HashMap<>();
+  /** The server's session table: per client id, the last sequence applied and its answer. */
+  private final Map<Long, Session> sessions = new HashMap<>();
   private final List<Member> members = new ArrayList<>();
+  /** Runs the in-process members' handlers; null: on the calling thread. */
+  private ThreadPoolExecutor handlers;
   private long revision;
   private long term = 1;
   private long leaderId;
@@ -58,21 +66,39 @@ public final class FakeCluster implements AutoCloseable {
 
   /** Starts {@code size} in-process members with ids 1..size; member 1 leads. */
   public static FakeCluster start(int size) {
-    return start(size, false);
+    return start(size, false, 0);
+  }
+
+  /**
+   * Like {@link #start(int)}, but the in-process members run their handlers on a pool of
+   * {@code handlerThreads} threads, as a real server does, instead of on the calling thread. A call
+   * then returns before it is served, so concurrent requests really overlap and may be served in
+   * any order: what pipelining clients (the bench) meet on a real server.
+   */
+  public static FakeCluster startConcurrent(int size, int handlerThreads) {
+    return start(size, false, handlerThreads);
   }
 
   /** The same over real TCP on free loopback ports, for tests of the real transport. */
   public static FakeCluster startTcp(int size) {
-    return start(size, true);
+    return start(size, true, 0);
   }
 
-  private static FakeCluster start(int size, boolean tcp) {
+  private static FakeCluster start(int size, boolean tcp, int handlerThreads) {
     FakeCluster cluster = new FakeCluster();
+    if (handlerThreads > 0) {
+      cluster.handlers = new ThreadPoolExecutor(handlerThreads, handlerThreads, 1, TimeUnit.MINUTES,
+          new ArrayBlockingQueue<>(HANDLER_QUEUE_MAX), runnable -> {
+            Thread thread = new Thread(runnable, "fake-cluster-handler");
+            thread.setDaemon(true);
+            return thread;
+          });
+    }
     int clusterNumber = CLUSTERS.incrementAndGet();
     for (int id = 1; id <= size; id++) {
       // In-process names look like real endpoints so the client's host:port checks pass.
       String address = tcp ? "127.0.0.1:0" : "fake" + clusterNumber + "-node" + id + ":2" + id + "379";
-      FakeNode node = new FakeNode(cluster, id, address, tcp);
+      FakeNode node = new FakeNode(cluster, id, address, tcp, cluster.handlers);
       cluster.nodes.add(node);
       node.start();
       cluster.members.add(Member.newBuilder()
@@ -161,28 +187,33 @@ public final class FakeCluster implements AutoCloseable {
 
   // ---- exactly-once ----
 
-  /** The first answer to this request id, or null if it was never applied. */
-  synchronized Message appliedResult(RequestId id) {
-    return id.getClientId() == 0 ? null : applied.get(id);
-  }
+  /** One client session, as kv-server's SessionRecord: the highest sequence applied and its answer. */
+  private record Session(long lastSequence, Message lastResponse) {}
 
-  /** Applies a write once per request id; a retry gets the first answer (Raft thesis 6.3). */
+  /**
+   * The real server's rule (kv-server CommandApplier, Raft thesis 6.3), so that the fake refuses
+   * what the server refuses: per client id, a sequence above the session's last one is applied
+   * and recorded; the last one again is a retry, answered with the recorded response; a lower one
+   * is refused with STALE_SEQUENCE. A write that fails does not advance the session. Client id 0
+   * has no session and is applied every time.
+   */
   @SuppressWarnings("unchecked")
   synchronized <T extends Message> T applyOnce(RequestId id, java.util.function.Supplier<T> apply) {
-    Message cached = appliedResult(id);
-    if (cached != null) {
-      return (T) cached;
+    Session session = id.getClientId() == 0 ? null : sessions.get(id.getClientId());
+    if (session != null && Long.compareUnsigned(id.getSequence(), session.lastSequence()) <= 0) {
+      if (id.getSequence() == session.lastSequence()) {
+        return (T) session.lastResponse();
+      }
+      throw FakeNode.error(Status.Code.FAILED_PRECONDITION, ErrorCode.STALE_SEQUENCE, String.format(
+          "stale sequence: request %d of client %d is older than the last applied request %d",
+          id.getSequence(), id.getClientId(), session.lastSequence()));
     }
     T result = apply.get();
-    rememberResult(id, result);
-    return result;
-  }
-
-  synchronized void rememberResult(RequestId id, Message result) {
     if (id.getClientId() != 0) {
-      applied.put(id, result);
+      sessions.put(id.getClientId(), new Session(id.getSequence(), result));
     }
     writesApplied++;
+    return result;
   }
 
   // ---- validation, as the server is to do it ----
@@ -391,6 +422,9 @@ public final class FakeCluster implements AutoCloseable {
   public void close() {
     for (FakeNode node : nodes) {
       node.stop();
+    }
+    if (handlers != null) {
+      handlers.shutdownNow();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.raftkv.client.fake;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -40,26 +41,38 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /** One member of a {@link FakeCluster}: an in-process gRPC server named after its address. */
 public final class FakeNode {
+  /**
+   * One attempt of a write as it arrived, so a test can tell retries of one write (same key)
+   * from different writes.
+   *
+   * @param key the written key; for a txn, its first compare's key (empty if none)
+   */
+  public record ReceivedWrite(String method, ByteString key, RequestId requestId) {}
+
   private static final int RECORDED_MAX = 10_000;
 
   private final FakeCluster cluster;
   private final long id;
   private final boolean tcp;
+  /** In-process only: runs the handlers; null runs them on the calling thread. */
+  private final Executor handlers;
   /** host:port; for TCP fixed once the first start has bound a free port. */
   private volatile String address;
   private final ArrayBlockingQueue<Fault> faults = new ArrayBlockingQueue<>(64);
   /** Every call, as "Method" names, in arrival order; capped. Guarded by itself. */
   private final List<String> calls = new ArrayList<>();
-  /** The request id of every write received, retries included; capped. Guarded by calls. */
-  private final List<RequestId> requestIds = new ArrayList<>();
+  /** Every write received with a request id, retries included; capped. Guarded by calls. */
+  private final List<ReceivedWrite> writes = new ArrayList<>();
   private Server server;
 
-  FakeNode(FakeCluster cluster, long id, String address, boolean tcp) {
+  FakeNode(FakeCluster cluster, long id, String address, boolean tcp, Executor handlers) {
     this.cluster = cluster;
+    this.handlers = handlers;
     this.id = id;
     this.address = address;
     this.tcp = tcp;
@@ -82,7 +95,9 @@ public final class FakeNode {
       io.grpc.ServerBuilder<?> builder = tcp
           ? io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
               new java.net.InetSocketAddress("127.0.0.1", Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))))
-          : InProcessServerBuilder.forName(address).directExecutor();
+          : handlers != null
+              ? InProcessServerBuilder.forName(address).executor(handlers)
+              : InProcessServerBuilder.forName(address).directExecutor();
       server = builder
           .addService(new KvService())
           .addService(new ClusterService())
@@ -118,18 +133,26 @@ public final class FakeNode {
     }
   }
 
+  /** The request id of every write received, in arrival order, retries included. */
   public List<RequestId> requestIds() {
     synchronized (calls) {
-      return List.copyOf(requestIds);
+      return writes.stream().map(ReceivedWrite::requestId).toList();
     }
   }
 
-  private void record(String method, RequestId requestId) {
+  /** Every write received with a request id, in arrival order, retries included. */
+  public List<ReceivedWrite> writes() {
+    synchronized (calls) {
+      return List.copyOf(writes);
+    }
+  }
+
+  private void record(String method, ByteString key, RequestId requestId) {
     synchronized (calls) {
       if (calls.size() < RECORDED_MAX) {
         calls.add(method);
         if (requestId != null) {
-          requestIds.add(requestId);
+          writes.add(new ReceivedWrite(method, key, requestId));
         }
       }
     }
@@ -179,8 +202,9 @@ public final class FakeNode {
     }
   }
 
-  private <T extends Message> void write(String method, RequestId requestId, Supplier<T> apply, StreamObserver<T> out) {
-    record(method, requestId);
+  private <T extends Message> void write(
+      String method, ByteString key, RequestId requestId, Supplier<T> apply, StreamObserver<T> out) {
+    record(method, key, requestId);
     try {
       Fault fault = faults.poll();
       if (fault != null && !fault.applyFirst()) {
@@ -199,7 +223,7 @@ public final class FakeNode {
   }
 
   private <T extends Message> void read(String method, boolean needLeader, Supplier<T> serve, StreamObserver<T> out) {
-    record(method, null);
+    record(method, null, null);
     try {
       Fault fault = faults.poll();
       if (fault != null) {
@@ -223,17 +247,18 @@ public final class FakeNode {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> out) {
-      write("Put", request.getRequestId(), () -> cluster.put(id, request), out);
+      write("Put", request.getKey(), request.getRequestId(), () -> cluster.put(id, request), out);
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> out) {
-      write("DeleteRange", request.getRequestId(), () -> cluster.delete(id, request), out);
+      write("DeleteRange", request.getKey(), request.getRequestId(), () -> cluster.delete(id, request), out);
     }
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> out) {
-      write("Txn", request.getRequestId(), () -> cluster.txn(id, request), out);
+      ByteString key = request.getCompareCount() > 0 ? request.getCompare(0).getKey() : ByteString.EMPTY;
+      write("Txn", key, request.getRequestId(), () -> cluster.txn(id, request), out);
     }
   }
 
@@ -246,7 +271,7 @@ public final class FakeNode {
 
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> out) {
-      write("MemberAdd", null, () -> {
+      write("MemberAdd", null, null, () -> {
         Member member = cluster.addMember(request.getPeerUrl(), request.getClientUrl(), request.getName());
         return MemberAddResponse.newBuilder()
             .setHeader(cluster.header(id)).setMember(member).addAllMembers(cluster.members()).build();
@@ -255,7 +280,7 @@ public final class FakeNode {
 
     @Override
     public void memberPromote(MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> out) {
-      write("MemberPromote", null, () -> {
+      write("MemberPromote", null, null, () -> {
         cluster.promote(request.getId());
         return MemberPromoteResponse.newBuilder().setHeader(cluster.header(id)).addAllMembers(cluster.members()).build();
       }, out);
@@ -263,7 +288,7 @@ public final class FakeNode {
 
     @Override
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> out) {
-      write("MemberRemove", null, () -> {
+      write("MemberRemove", null, null, () -> {
         cluster.remove(request.getId());
         return MemberRemoveResponse.newBuilder().setHeader(cluster.header(id)).addAllMembers(cluster.members()).build();
       }, out);
@@ -291,7 +316,7 @@ public final class FakeNode {
 
     @Override
     public void transferLeader(TransferLeaderRequest request, StreamObserver<TransferLeaderResponse> out) {
-      write("TransferLeader", null, () -> {
+      write("TransferLeader", null, null, () -> {
         cluster.transferLeader(request.getTargetId());
         return TransferLeaderResponse.newBuilder().setHeader(cluster.header(id)).build();
       }, out);
