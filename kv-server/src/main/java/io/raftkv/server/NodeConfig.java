@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param requestTimeoutMillis   {@code --request-timeout-ms}
  * @param failpoints             {@code --failpoints}: action by failpoint name; empty in production.
  *                               Parsed here, interpreted by the code that has the failpoints.
+ * @param unsafeBrokenReads      {@code --unsafe-broken-reads}: DELIBERATELY BROKEN, test only; Range skips
+ *                               ReadIndex and may return stale values (the chaos harness's self-test)
  */
 public record NodeConfig(long nodeId, long clusterId, SortedMap<Long, HostPort> peers, SortedMap<Long, HostPort> clients,
                          HostPort clientListen, HostPort peerListen, HostPort metricsListen, Path dataDir, boolean join,
@@ -49,7 +51,7 @@ public record NodeConfig(long nodeId, long clusterId, SortedMap<Long, HostPort> 
                          int proposalQueueCapacity, int inboundQueueCapacity, int applyQueueCapacity,
                          int readQueueCapacity, long snapshotEntries, long snapshotRetainEntries,
                          long sessionTtlMillis, long diskReserveBytes, long requestTimeoutMillis,
-                         SortedMap<String, String> failpoints) {
+                         SortedMap<String, String> failpoints, boolean unsafeBrokenReads) {
 
     /** The client port a single-node cluster advertises when {@code --clients} is not given (etcd's). */
     public static final int CLIENT_PORT_DEFAULT = 2379;
@@ -115,6 +117,21 @@ public record NodeConfig(long nodeId, long clusterId, SortedMap<Long, HostPort> 
         failpoints = checkFailpoints(failpoints);
     }
 
+    /** Everything but {@code unsafeBrokenReads}, which is then off (the safe, normal node). */
+    public NodeConfig(long nodeId, long clusterId, SortedMap<Long, HostPort> peers, SortedMap<Long, HostPort> clients,
+                      HostPort clientListen, HostPort peerListen, HostPort metricsListen, Path dataDir, boolean join,
+                      int tickMillis, int electionTicks, int heartbeatTicks,
+                      int keyBytesMax, int valueBytesMax, int txnOpsMax, int responseBytesMax,
+                      int proposalQueueCapacity, int inboundQueueCapacity, int applyQueueCapacity,
+                      int readQueueCapacity, long snapshotEntries, long snapshotRetainEntries,
+                      long sessionTtlMillis, long diskReserveBytes, long requestTimeoutMillis,
+                      SortedMap<String, String> failpoints) {
+        this(nodeId, clusterId, peers, clients, clientListen, peerListen, metricsListen, dataDir, join, tickMillis,
+                electionTicks, heartbeatTicks, keyBytesMax, valueBytesMax, txnOpsMax, responseBytesMax,
+                proposalQueueCapacity, inboundQueueCapacity, applyQueueCapacity, readQueueCapacity, snapshotEntries,
+                snapshotRetainEntries, sessionTtlMillis, diskReserveBytes, requestTimeoutMillis, failpoints, false);
+    }
+
     /** This node's advertised peer address (its {@code --peers} entry). */
     public HostPort peerAddress() {
         return peers.get(nodeId);
@@ -159,7 +176,8 @@ public record NodeConfig(long nodeId, long clusterId, SortedMap<Long, HostPort> 
                 + " read-queue=" + readQueueCapacity + " snapshot-entries=" + snapshotEntries
                 + " snapshot-retain-entries=" + snapshotRetainEntries + " session-ttl-ms=" + sessionTtlMillis
                 + " disk-reserve-bytes=" + diskReserveBytes + " request-timeout-ms=" + requestTimeoutMillis
-                + (failpoints.isEmpty() ? "" : " failpoints=" + NodeConfigParser.formatFailpoints(failpoints));
+                + (failpoints.isEmpty() ? "" : " failpoints=" + NodeConfigParser.formatFailpoints(failpoints))
+                + " unsafe-broken-reads=" + unsafeBrokenReads;
     }
 
     private static SortedMap<Long, HostPort> checkMembers(NodeFlag flag, Map<Long, HostPort> members, long nodeId) {

@@ -168,7 +168,8 @@ public final class NodeConfigParser {
                 smallNumber(values, NodeFlag.APPLY_QUEUE), smallNumber(values, NodeFlag.READ_QUEUE),
                 number(values, NodeFlag.SNAPSHOT_ENTRIES), number(values, NodeFlag.SNAPSHOT_RETAIN_ENTRIES),
                 number(values, NodeFlag.SESSION_TTL_MS), size(values, NodeFlag.DISK_RESERVE_BYTES),
-                number(values, NodeFlag.REQUEST_TIMEOUT_MS), failpoints(values, NodeFlag.FAILPOINTS));
+                number(values, NodeFlag.REQUEST_TIMEOUT_MS), failpoints(values, NodeFlag.FAILPOINTS),
+                bool(values, NodeFlag.UNSAFE_BROKEN_READS));
     }
 
     /**

@@ -42,7 +42,10 @@ public enum NodeFlag {
     DISK_RESERVE_BYTES("--disk-reserve-bytes", "BYTES", "256m",
             "refuse writes (RESOURCE_EXHAUSTED) when the data dir's disk has less free space"),
     REQUEST_TIMEOUT_MS("--request-timeout-ms", "MS", "5000", "longest a client request may wait inside the node"),
-    FAILPOINTS("--failpoints", "NAME=ACTION,...", "(none)", "test only: faults to inject; never in production");
+    FAILPOINTS("--failpoints", "NAME=ACTION,...", "(none)", "test only: faults to inject; never in production"),
+    UNSAFE_BROKEN_READS("--unsafe-broken-reads", null, "false", "!!! TEST ONLY, BREAKS LINEARIZABILITY: serve linearizable "
+            + "reads locally without ReadIndex, so a partitioned or paused leader answers stale values; exists only so the "
+            + "chaos harness can prove it catches that bug; NEVER set it on a real cluster");
 
     /** Prefix of every environment variable: {@code --tick-ms} falls back to {@code RAFTKV_TICK_MS}. */
     public static final String ENV_PREFIX = "RAFTKV_";

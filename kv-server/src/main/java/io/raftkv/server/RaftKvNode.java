@@ -1,6 +1,8 @@
 package io.raftkv.server;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -15,6 +17,8 @@ import io.raftkv.server.api.KvService;
 import io.raftkv.server.api.Leadership;
 import io.raftkv.server.api.MaintenanceService;
 import io.raftkv.server.api.RequestLimits;
+import io.raftkv.server.failpoint.Failpoints;
+import io.raftkv.server.failpoint.UnsafeLocalReads;
 import io.raftkv.server.http.HttpEndpoints;
 import io.raftkv.server.http.Readiness;
 import io.raftkv.server.http.ReadinessGate;
@@ -144,14 +148,17 @@ public final class RaftKvNode implements AutoCloseable {
 
         RaftNode node = new RaftNode(raftConfig(), storage.log());
         LoopMetrics observer = new LoopMetrics(metrics, () -> loop.status());
+        Failpoints failpoints = Failpoints.of(config.failpoints(), id); // disabled (free) unless --failpoints
         ApplyLoop applyLoop = new ApplyLoop(id, storage.stateMachine(), storage.checkpoints(),
                 config.snapshotEntries(), config.snapshotRetainEntries(), config.applyQueueCapacity(),
-                config.readQueueCapacity(), observer, () -> transport.updatePeers(peerAddresses()), fatal);
+                config.readQueueCapacity(), observer, () -> transport.updatePeers(peerAddresses()), fatal, failpoints);
         LogWriter logWriter = new LogWriter() {
             @Override
             public void save(io.raftkv.raft.HardState hardState, List<io.raftkv.raft.Entry> entries,
                              io.raftkv.raft.Snapshot snapshot, boolean sync) {
+                failpoints.hit(Failpoints.BEFORE_LOG_APPEND);
                 storage.log().save(hardState, entries, snapshot, sync);
+                failpoints.hit(Failpoints.AFTER_LOG_APPEND);
             }
 
             @Override
@@ -188,8 +195,9 @@ public final class RaftKvNode implements AutoCloseable {
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(config.keyBytesMax() + config.valueBytesMax() + COMMAND_OVERHEAD_BYTES)
-                .addService(new KvService(config.clusterId(), loop, storage.stateMachine(), requestLimits, leadership,
-                        metrics::recordGrpcRequest, System::currentTimeMillis, storage.diskReserve()::checkWritable))
+                .addService(ServerInterceptors.intercept(new KvService(config.clusterId(), loop, storage.stateMachine(),
+                        requestLimits, leadership, metrics::recordGrpcRequest, System::currentTimeMillis,
+                        storage.diskReserve()::checkWritable), readInterceptors()))
                 .addService(new ClusterService(config.clusterId(), loop, storage.stateMachine(), leadership,
                         config.requestTimeoutMillis(), metrics::recordGrpcRequest))
                 .addService(new MaintenanceService(config.clusterId(), loop, storage.stateMachine(), leadership,
@@ -203,6 +211,23 @@ public final class RaftKvNode implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::expireSessions, expireEvery, expireEvery, TimeUnit.MILLISECONDS);
         log.info("node={} started cluster={} client={} peer={} metrics={} data={} {}", id, config.clusterId(),
                 clientPort(), peerPort(), metricsPort(), config.dataDir(), config.describe());
+        warnTestOnly(config, failpoints);
+    }
+
+    /** Empty, except under the deliberately broken --unsafe-broken-reads test mode. */
+    private List<ServerInterceptor> readInterceptors() {
+        return config.unsafeBrokenReads() ? List.of(new UnsafeLocalReads()) : List.of();
+    }
+
+    /** Says loudly, at startup, that test-only faults are armed in this process. */
+    private static void warnTestOnly(NodeConfig config, Failpoints failpoints) {
+        if (config.unsafeBrokenReads()) {
+            log.error("node={} UNSAFE --unsafe-broken-reads is set: linearizable reads are served locally without "
+                    + "ReadIndex and MAY BE STALE; a test-only mode, never use it for real data", config.nodeId());
+        }
+        if (failpoints.enabled()) {
+            log.warn("node={} failpoints armed (test only): {}", config.nodeId(), failpoints.describe());
+        }
     }
 
     private Config raftConfig() {

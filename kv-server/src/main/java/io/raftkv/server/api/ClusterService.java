@@ -125,11 +125,14 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         throw ServerException.of(ErrorCode.MEMBER_NOT_FOUND, "member %d is not in the cluster", id);
     }
 
+    /**
+     * The applied member list, learner flags included: both come from the state machine's one
+     * applied configuration. (Taking the flags from the raft loop's published status instead raced
+     * with the apply thread: a MemberAdd answered right after its entry was applied, before the
+     * loop republished its status, listed the new learner as a voter.)
+     */
     private List<Member> members() {
-        LoopStatus status = loop.status();
-        return stateMachine.members().stream()
-                .map(member -> member.toBuilder().setIsLearner(status.confState().learners().contains(member.getId())).build())
-                .toList();
+        return stateMachine.members();
     }
 
     private static void checkAddress(String field, String address) {

@@ -4,6 +4,7 @@ import io.raftkv.raft.Entry;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMetadata;
 import io.raftkv.server.ServerException;
+import io.raftkv.server.failpoint.Failpoints;
 import io.raftkv.server.storage.ApplyResult;
 import io.raftkv.server.storage.CheckpointDirectory;
 import io.raftkv.server.storage.CheckpointInfo;
@@ -55,10 +56,20 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile long appliedIndex;
     private long lastSnapshotIndex;
     private volatile boolean failed;
+    private final Failpoints failpoints;
 
     public ApplyLoop(long nodeId, KvStateMachine stateMachine, CheckpointDirectory checkpoints, long snapshotEntries,
                      long snapshotRetainEntries, int queueCapacity, int readWaitersMax, LoopObserver observer,
                      Runnable onMembershipApplied, java.util.function.Consumer<Throwable> onFatal) {
+        this(nodeId, stateMachine, checkpoints, snapshotEntries, snapshotRetainEntries, queueCapacity, readWaitersMax,
+                observer, onMembershipApplied, onFatal, Failpoints.disabled());
+    }
+
+    /** As above, with test-only failpoints around apply, checkpoint and install. */
+    public ApplyLoop(long nodeId, KvStateMachine stateMachine, CheckpointDirectory checkpoints, long snapshotEntries,
+                     long snapshotRetainEntries, int queueCapacity, int readWaitersMax, LoopObserver observer,
+                     Runnable onMembershipApplied, java.util.function.Consumer<Throwable> onFatal, Failpoints failpoints) {
+        this.failpoints = failpoints;
         this.nodeId = nodeId;
         this.stateMachine = stateMachine;
         this.checkpoints = checkpoints;
@@ -144,7 +155,9 @@ public final class ApplyLoop implements AutoCloseable {
 
     private void apply(List<Entry> entries) {
         long start = System.nanoTime();
+        failpoints.hit(Failpoints.BEFORE_APPLY);
         List<ApplyResult> results = stateMachine.apply(entries);
+        failpoints.hit(Failpoints.AFTER_APPLY);
         boolean membershipChanged = false;
         for (ApplyResult result : results) {
             if (result instanceof ApplyResult.ConfChanged) {
@@ -165,6 +178,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     private void takeSnapshot() {
         long start = System.nanoTime();
+        failpoints.hit(Failpoints.SNAPSHOT_SAVE);
         CheckpointInfo checkpoint = stateMachine.checkpoint(checkpoints.root());
         lastSnapshotIndex = checkpoint.metadata().index();
         observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
@@ -178,6 +192,7 @@ public final class ApplyLoop implements AutoCloseable {
         // resolve() refuses a descriptor that would escape the snapshots directory.
         Path directory = checkpoints.resolve(snapshot.data());
         log.info("node={} installing snapshot index={} term={} from {}", nodeId, snapshot.index(), snapshot.term(), directory);
+        failpoints.hit(Failpoints.SNAPSHOT_INSTALL);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();
         lastSnapshotIndex = appliedIndex;

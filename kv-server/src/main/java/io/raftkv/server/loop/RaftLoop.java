@@ -390,6 +390,9 @@ public final class RaftLoop implements AutoCloseable {
         }
         SoftState before = softState;
         softState = now;
+        // Publish at once: peers already point clients at a new leader, which must not answer
+        // NO_LEADER until the end of this turn.
+        publishStatus();
         if (now.leader() != before.leader()) {
             leaderChanges++;
         }

@@ -143,10 +143,16 @@ public final class CheckpointDirectory {
         deleteSuffixed(PARTIAL);
     }
 
+    /**
+     * Deletes this class's own work directories, {@code snap-<term>-<index><suffix>}, and nothing
+     * else: the peer transport keeps its work directories in the same root ({@code incoming-*.tmp}
+     * while a snapshot arrives), and deleting those mid-transfer failed the transfer.
+     */
     private void deleteSuffixed(String suffix) {
         try (Stream<Path> children = Files.list(root)) {
             for (Path child : children.toList()) {
-                if (child.getFileName().toString().endsWith(suffix)) {
+                String name = child.getFileName().toString();
+                if (name.endsWith(suffix) && NAME.matcher(name.substring(0, name.length() - suffix.length())).matches()) {
                     FileSync.deleteTree(child);
                 }
             }
