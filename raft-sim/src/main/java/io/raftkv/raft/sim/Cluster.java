@@ -28,6 +28,8 @@ final class Cluster {
     private final SplittableRandom transport;
     private final boolean coreLog;
     private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
+    /** The same nodes by id, for the per-message lookup without boxing. */
+    private final SimNode[] byId = new SimNode[Links.NODE_ID_MAX + 1];
     private NodeEvents events;
     private long now;
 
@@ -54,7 +56,7 @@ final class Cluster {
         }
         byte[] empty = KvStateMachine.empty(keys()).serialize();
         for (long id : voters) {
-            nodes.put(id, new SimNode(id, MemoryLogStorage.bootstrap(ConfState.ofVoters(voters), empty), this));
+            add(new SimNode(id, MemoryLogStorage.bootstrap(ConfState.ofVoters(voters), empty), this));
         }
         for (SimNode node : nodes.values()) {
             node.start(nodeSeeds.nextLong());
@@ -65,9 +67,14 @@ final class Cluster {
     SimNode addEmptyNode(long id) {
         Invariants.check(!nodes.containsKey(id) && id <= Links.NODE_ID_MAX, "node id %d taken or too large", id);
         SimNode node = new SimNode(id, new MemoryLogStorage(), this);
-        nodes.put(id, node);
+        add(node);
         node.start(nodeSeeds.nextLong());
         return node;
+    }
+
+    private void add(SimNode node) {
+        nodes.put(node.id, node);
+        byId[(int) node.id] = node;
     }
 
     void restart(SimNode node) {
@@ -84,7 +91,7 @@ final class Cluster {
     }
 
     SimNode node(long id) {
-        return nodes.get(id);
+        return id > 0 && id < byId.length ? byId[(int) id] : null;
     }
 
     /** Every node ever created, in id order (retired ones included). */
@@ -129,7 +136,7 @@ final class Cluster {
     void deliverDue() {
         for (Network.InFlight flight : network.takeDue(now)) {
             Message message = flight.message();
-            SimNode target = nodes.get(message.to());
+            SimNode target = node(message.to());
             boolean cut = network.links().isCut(message.from(), message.to());
             if (target == null || !target.up() || network.lostOrCut(message)) {
                 dropped(flight, cut);
@@ -157,7 +164,7 @@ final class Cluster {
 
     /** Transport feedback reaches the sender only in the life that sent the message. */
     private void feedback(Network.InFlight flight, Consumer<RaftNode> input) {
-        SimNode sender = nodes.get(flight.message().from());
+        SimNode sender = node(flight.message().from());
         if (sender != null && sender.up() && sender.incarnation() == flight.senderIncarnation()) {
             sender.feedback(input);
         }
@@ -180,11 +187,6 @@ final class Cluster {
             }
         }
         return leader;
-    }
-
-    /** The voters and learners as the given node's state machine last applied them. */
-    ConfState membership(SimNode node) {
-        return node.machine().confState();
     }
 
     private record TraceLogger(Trace trace) implements RaftLogger {

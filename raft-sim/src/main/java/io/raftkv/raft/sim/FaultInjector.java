@@ -18,6 +18,7 @@ final class FaultInjector {
     private final FaultMix faults;
     private final SplittableRandom random;
     private final Trace trace;
+    private final int electionTicks;
     /** Node id to the tick it restarts (crashed) or resumes (paused); iterated in id order. */
     private final TreeMap<Long, Long> restartAt = new TreeMap<>();
     private final TreeMap<Long, Long> resumeAt = new TreeMap<>();
@@ -29,7 +30,8 @@ final class FaultInjector {
     private int transfers;
     private int reactions;
 
-    FaultInjector(Cluster cluster, Clients clients, FaultMix faults, SplittableRandom random) {
+    FaultInjector(Cluster cluster, Clients clients, FaultMix faults, int electionTicks, SplittableRandom random) {
+        this.electionTicks = electionTicks;
         this.cluster = cluster;
         this.clients = clients;
         this.faults = faults;
@@ -151,7 +153,7 @@ final class FaultInjector {
     /** Ends every fault: links heal, paused nodes resume, crashed nodes restart, no armed crash fires. */
     void heal() {
         healed = true;
-        cluster.network().heal();
+        cluster.network().heal(Math.max(0, electionTicks / 5));
         partitionEndsAt = -1;
         for (long id : new ArrayList<>(resumeAt.keySet())) {
             resume(cluster.node(id));

@@ -114,13 +114,14 @@ final class Membership {
      * a function of the applied prefix, so a later index never has an older one).
      */
     private void retireRemoved() {
+        ConfState before = newest;
         for (SimNode node : cluster.nodes()) {
             if (node.up() && node.machine().applied() > newestIndex) {
                 newestIndex = node.machine().applied();
                 newest = node.machine().confState();
             }
         }
-        if (newest == null) {
+        if (newest == null || newest.equals(before)) {
             return;
         }
         for (SimNode node : cluster.nodes()) {

@@ -43,10 +43,15 @@ final class Network {
         return links;
     }
 
-    /** From now on: no loss, no duplicates, no partitions; delays stay (they are not faults). */
-    void heal() {
+    /**
+     * From now on: no loss, no duplicates, no partitions, and delays of at most {@code delayMax}
+     * (a healthy network's latency stays well below the election timeout, or no election could
+     * finish).
+     */
+    void heal(int delayMaxHealthy) {
         lossRate = 0;
         duplicateRate = 0;
+        delayMax = Math.min(delayMax, delayMaxHealthy);
         links.healAll();
     }
 

@@ -1,6 +1,8 @@
 package io.raftkv.raft.sim;
 
 import io.raftkv.raft.BrokenRule;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,10 +40,15 @@ final class SeedBatch {
     }
 
     /** The batch's outcome; {@code problems} are violations (and undecided seeds), lowest seed first. */
-    record Summary(long seeds, long violations, long undecided, Duration elapsed, int threads, List<SeedResult> problems,
-                   long ticks, long operations, long messages) {
+    record Summary(long seeds, long violations, long undecided, Duration elapsed, Duration cpu, int threads,
+                   List<SeedResult> problems, long ticks, long operations, long messages) {
         double seedsPerSecond() {
             return seeds / Math.max(1e-9, elapsed.toNanos() / 1e9);
+        }
+
+        /** Seeds per second of the workers' own CPU time: the rate per core, whatever else runs. */
+        double seedsPerCpuSecond() {
+            return seeds / Math.max(1e-9, cpu.toNanos() / 1e9);
         }
 
         /** The lowest seed with a violation, or -1. */
@@ -50,10 +57,10 @@ final class SeedBatch {
         }
 
         String line() {
-            return String.format("simulated %d seeds: %d violations%s (%.1f s, %.0f seeds/s on %d threads, %.0f seeds/s per thread;"
-                            + " %d ticks, %d operations, %d messages)",
+            return String.format("simulated %d seeds: %d violations%s (%.1f s, %.0f seeds/s on %d threads, %.0f seeds/s per"
+                            + " CPU-second; %d ticks, %d operations, %d messages)",
                     seeds, violations, undecided == 0 ? "" : ", " + undecided + " undecided", elapsed.toNanos() / 1e9,
-                    seedsPerSecond(), threads, seedsPerSecond() / threads, ticks, operations, messages);
+                    seedsPerSecond(), threads, seedsPerCpuSecond(), ticks, operations, messages);
         }
     }
 
@@ -67,6 +74,17 @@ final class SeedBatch {
      */
     static Summary run(long first, long count, NodeCount nodes, FaultProfile profile, Set<BrokenRule> brokenRules,
                        int threads, boolean stopAtFirstViolation, Consumer<SeedResult> onProblem) {
+        return run(first, count, nodes, profile, brokenRules, Simulation.Options.BATCH, threads, stopAtFirstViolation,
+                onProblem);
+    }
+
+    /** As above, with the given options (their trace must be off: seeds run in parallel). */
+    static Summary run(long first, long count, NodeCount nodes, FaultProfile profile, Set<BrokenRule> brokenRules,
+                       Simulation.Options options, int threads, boolean stopAtFirstViolation,
+                       Consumer<SeedResult> onProblem) {
+        if (options.trace().on()) {
+            throw new IllegalArgumentException("a batch runs seeds in parallel and cannot share a trace");
+        }
         long start = System.nanoTime();
         AtomicLong next = new AtomicLong();
         AtomicLong done = new AtomicLong();
@@ -75,6 +93,8 @@ final class SeedBatch {
         AtomicLong ticks = new AtomicLong();
         AtomicLong operations = new AtomicLong();
         AtomicLong messages = new AtomicLong();
+        AtomicLong cpuNanos = new AtomicLong();
+        ThreadMXBean cpuClock = ManagementFactory.getThreadMXBean();
         AtomicBoolean stop = new AtomicBoolean();
         List<SeedResult> problems = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
@@ -85,9 +105,10 @@ final class SeedBatch {
         try {
             for (int t = 0; t < threads; t++) {
                 pool.execute(() -> {
+                    long cpuStart = cpuClock.getCurrentThreadCpuTime();
                     for (long i = next.getAndIncrement(); i < count && !stop.get(); i = next.getAndIncrement()) {
                         long seed = first + i;
-                        SeedResult result = Simulation.run(seed, nodes.forSeed(seed), profile, brokenRules);
+                        SeedResult result = Simulation.run(seed, nodes.forSeed(seed), profile, brokenRules, options);
                         done.incrementAndGet();
                         ticks.addAndGet(result.stats().ticks());
                         operations.addAndGet(result.stats().operations());
@@ -101,6 +122,7 @@ final class SeedBatch {
                             onProblem.accept(result);
                         }
                     }
+                    cpuNanos.addAndGet(cpuClock.getCurrentThreadCpuTime() - cpuStart);
                 });
             }
             pool.shutdown();
@@ -111,7 +133,7 @@ final class SeedBatch {
         List<SeedResult> sorted = new ArrayList<>(problems);
         sorted.sort(Comparator.comparingLong(result -> result.scenario().seed()));
         return new Summary(done.get(), violations.get(), undecided.get(), Duration.ofNanos(System.nanoTime() - start),
-                threads, sorted, ticks.get(), operations.get(), messages.get());
+                Duration.ofNanos(cpuNanos.get()), threads, sorted, ticks.get(), operations.get(), messages.get());
     }
 
     private static void keep(List<SeedResult> problems, SeedResult result) {

@@ -5,8 +5,7 @@ package io.raftkv.raft.sim;
  * check was undecided (it gave up within its bounds; not a violation, but reported), and counters
  * for the summary. Immutable.
  */
-record SeedResult(Scenario scenario, String property, String detail, String undecided, Stats stats, long traceHash,
-                  String traceTail) {
+record SeedResult(Scenario scenario, String property, String detail, String undecided, Stats stats, long traceHash) {
 
     /** What happened in a seed, for rates and the replay summary. */
     record Stats(long ticks, long messagesSent, long messagesDelivered, int operations, int historyEvents,

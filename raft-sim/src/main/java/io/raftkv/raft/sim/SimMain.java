@@ -37,8 +37,8 @@ public final class SimMain {
     private static int replay(SimOptions options, PrintStream out) {
         long seed = options.seed();
         int nodes = options.nodes().forSeed(seed);
-        Simulation.Replay replay = Simulation.replay(seed, nodes, options.profile(), options.broken(), Trace.printing(out),
-                options.coreLog());
+        Simulation.Replay replay = Simulation.replay(seed, nodes, options.profile(), options.broken(),
+                new Simulation.Options(Trace.printing(out), options.coreLog(), true));
         SeedResult result = replay.result();
         out.println("stats: " + result.stats());
         out.printf("trace: %d lines, hash %016x%n", replay.traceLines(), result.traceHash());

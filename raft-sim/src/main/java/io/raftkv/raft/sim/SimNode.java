@@ -17,14 +17,23 @@ import java.util.function.Consumer;
 /**
  * One simulated node: its disk (a {@link MemoryLogStorage} that survives crashes), and while it is
  * up a {@link RaftNode} and an in-memory {@link KvStateMachine}. The driver carries out each Ready
- * in the order {@link Ready} prescribes, and may be armed to crash inside one: after messagesNow
- * left but before anything was persisted, after persisting, or before advance. A paused node (a
+ * in the order {@link Ready} prescribes, and may be armed to crash inside one (see
+ * {@link CrashPoint}). A paused node (a
  * long GC pause) neither ticks nor reads its input; messages wait for it. Not thread-safe; owned by
  * the seed's thread.
  */
 final class SimNode {
     /** Where an armed crash hits inside the next Ready. */
-    enum CrashPoint { BEFORE_PERSIST, AFTER_PERSIST, BEFORE_ADVANCE }
+    enum CrashPoint {
+        /** messagesNow left; entries and hard state are lost. */
+        BEFORE_PERSIST,
+        /** Persisted; the acknowledgements (messagesAfterPersist) never leave. */
+        BEFORE_ACKS,
+        /** Persisted and acknowledged; nothing applied. */
+        BEFORE_APPLY,
+        /** Applied; advance never called. */
+        BEFORE_ADVANCE
+    }
 
     /** One input produces a few Readies (advance may start new work); a loop means a bug. */
     static final int READIES_PER_INPUT_MAX = 1_000;
@@ -40,6 +49,11 @@ final class SimNode {
     private boolean retired;
     /** The hard state this life last handed out (or loaded from disk at start). */
     private HardState hardState = HardState.EMPTY;
+    /**
+     * The commit index on disk as of the last synced write. A Ready without mustSync changes only
+     * the commit index and need not be synced, so a crash loses such changes (and we lose them).
+     */
+    private long syncedCommit;
     private SoftState softState = new SoftState(0, StateRole.FOLLOWER);
     private final ArrayList<ReadState> waitingReads = new ArrayList<>();
     private CrashPoint armedCrash;
@@ -93,10 +107,6 @@ final class SimNode {
         return softState.role();
     }
 
-    long leaderHint() {
-        return softState.leader();
-    }
-
     long term() {
         return hardState.term();
     }
@@ -110,6 +120,7 @@ final class SimNode {
             cluster.monitor().onState(id, machine.applied(), machine.digest(), "restarting from its snapshot");
         }
         hardState = disk.hardState();
+        syncedCommit = hardState.commit();
         softState = new SoftState(0, StateRole.FOLLOWER);
         cluster.monitor().onStarted(id, raft, disk);
         trace("started (life " + incarnation + ") term=" + hardState.term() + " commit=" + hardState.commit()
@@ -122,6 +133,11 @@ final class SimNode {
             return;
         }
         trace("CRASHED " + why);
+        HardState onDisk = disk.hardState();
+        if (onDisk.commit() != syncedCommit) {
+            disk.setHardState(new HardState(onDisk.term(), onDisk.vote(), syncedCommit));
+            trace("lost its unsynced commit index " + onDisk.commit() + " (back to " + syncedCommit + ")");
+        }
         raft = null;
         machine = null;
         waitingReads.clear();
@@ -230,9 +246,13 @@ final class SimNode {
             return;
         }
         persist(ready);
+        if (armedCrash == CrashPoint.BEFORE_ACKS) {
+            crash("inside Ready " + ready.number() + ": persisted, acknowledgements not sent");
+            return;
+        }
         send(ready.messagesAfterPersist());
-        if (armedCrash == CrashPoint.AFTER_PERSIST) {
-            crash("inside Ready " + ready.number() + ": persisted, nothing applied");
+        if (armedCrash == CrashPoint.BEFORE_APPLY) {
+            crash("inside Ready " + ready.number() + ": persisted and acknowledged, nothing applied");
             return;
         }
         apply(ready);
@@ -270,6 +290,10 @@ final class SimNode {
         disk.append(ready.entries());
         if (ready.hardState() != null) {
             disk.setHardState(ready.hardState());
+        }
+        if (ready.mustSync()) {
+            // A sync makes everything written so far durable, earlier unsynced writes included.
+            syncedCommit = disk.hardState().commit();
         }
         cluster.monitor().onPersisted(id, ready.entries(), disk);
     }

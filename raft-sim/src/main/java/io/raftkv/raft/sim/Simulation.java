@@ -5,6 +5,7 @@ import io.raftkv.check.LinearizabilityChecker;
 import io.raftkv.check.Verdict;
 import io.raftkv.raft.BrokenRule;
 import io.raftkv.raft.Entry;
+import io.raftkv.raft.EntryType;
 import io.raftkv.raft.ReadState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class Simulation implements NodeEvents {
     private final Scenario scenario;
     private final Trace trace;
     private final Network network;
-    private final SafetyMonitor monitor = new SafetyMonitor();
+    private final SafetyMonitor monitor;
     private final Cluster cluster;
     private final HistoryLog history;
     private final Clients clients;
@@ -46,42 +47,48 @@ public final class Simulation implements NodeEvents {
     private final LivenessProbe probe = new LivenessProbe();
     private long now;
 
-    private Simulation(Scenario scenario, SplittableRandom root, Trace trace, boolean coreLog) {
+    private Simulation(Scenario scenario, SplittableRandom root, Options options) {
         this.scenario = scenario;
-        this.trace = trace;
+        this.trace = options.trace();
+        this.monitor = new SafetyMonitor(options.promiseChecks());
         this.network = new Network(root.split(), scenario.faults());
-        this.cluster = new Cluster(scenario, network, monitor, trace, root.split(), root.split(), coreLog);
+        this.cluster = new Cluster(scenario, network, monitor, trace, root.split(), root.split(), options.coreLog());
         this.history = new HistoryLog(scenario.workload().keys());
         this.clients = new Clients(cluster, history, root.split(), scenario.workload());
-        this.faults = new FaultInjector(cluster, clients, scenario.faults(), root.split());
+        this.faults = new FaultInjector(cluster, clients, scenario.faults(), scenario.raft().electionTicks(), root.split());
         this.membership = new Membership(cluster, root.split(), scenario.faults().membershipRate(), scenario.nodes());
         this.compaction = root.split();
         cluster.setEvents(this);
     }
 
-    /** Runs one seed. The scenario is drawn from the seed's first split stream. */
-    public static SeedResult run(long seed, int nodes, FaultProfile profile, Set<BrokenRule> brokenRules, Trace trace,
-                                 boolean coreLog) {
-        SplittableRandom root = new SplittableRandom(seed);
-        Scenario scenario = Scenario.draw(seed, nodes, profile, brokenRules, root.split());
-        return new Simulation(scenario, root, trace, coreLog).execute();
-    }
-
-    static SeedResult run(long seed, int nodes, FaultProfile profile, Set<BrokenRule> brokenRules) {
-        return run(seed, nodes, profile, brokenRules, Trace.off(), false);
+    /**
+     * How a seed runs besides its scenario.
+     *
+     * @param trace         where the event trace goes (off in batches)
+     * @param coreLog       interleave raft-core's own log lines with the trace
+     * @param promiseChecks check durable promises directly (acks leave only after persisting); tests
+     *                      turn it off to show that the other checks catch a broken one too
+     */
+    record Options(Trace trace, boolean coreLog, boolean promiseChecks) {
+        static final Options BATCH = new Options(Trace.off(), false, true);
     }
 
     /** A replayed seed: its result, and its history and trace size for the report. */
     record Replay(SeedResult result, List<String> historyLines, long traceLines) {}
 
-    /** Runs one seed with {@code trace} and keeps its history. */
-    static Replay replay(long seed, int nodes, FaultProfile profile, Set<BrokenRule> brokenRules, Trace trace,
-                         boolean coreLog) {
+    /** Runs one seed. The scenario is drawn from the seed's first split stream. */
+    static SeedResult run(long seed, int nodes, FaultProfile profile, Set<BrokenRule> brokenRules, Options options) {
+        return replay(seed, nodes, profile, brokenRules, options).result();
+    }
+
+    /** Runs one seed and keeps its history. */
+    static Replay replay(long seed, int nodes, FaultProfile profile, Set<BrokenRule> brokenRules, Options options) {
         SplittableRandom root = new SplittableRandom(seed);
         Scenario scenario = Scenario.draw(seed, nodes, profile, brokenRules, root.split());
-        Simulation simulation = new Simulation(scenario, root, trace, coreLog);
+        Simulation simulation = new Simulation(scenario, root, options);
         SeedResult result = simulation.execute();
-        return new Replay(result, simulation.history.jsonLines(), trace.lines());
+        return new Replay(result, options.trace().on() ? simulation.history.jsonLines() : List.of(),
+                options.trace().lines());
     }
 
     private SeedResult execute() {
@@ -104,7 +111,7 @@ public final class Simulation implements NodeEvents {
         } catch (SimulationViolation violation) {
             property = violation.property();
             detail = violation.getMessage();
-        } catch (AssertionError | RuntimeException failure) {
+        } catch (AssertionError | RuntimeException | StackOverflowError failure) {
             // The core's own invariants (Invariants.check) and anything unexpected stop the seed too.
             property = failure instanceof AssertionError ? "invariant" : "exception";
             detail = describe(failure);
@@ -114,7 +121,7 @@ public final class Simulation implements NodeEvents {
         }
         SeedResult.Stats stats = new SeedResult.Stats(now, network.sent(), network.delivered(), clients.completed(),
                 history.size(), monitor.leadersElected(), monitor.appliedIndexMax(), faults.summary(), membership.changes());
-        return new SeedResult(scenario, property, detail, undecided, stats, trace.hash(), trace.on() ? trace.tail() : "");
+        return new SeedResult(scenario, property, detail, undecided, stats, trace.hash());
     }
 
     /** One tick: faults and operator actions, clients, message delivery, then every node ticks. */
@@ -260,7 +267,8 @@ public final class Simulation implements NodeEvents {
                     write.description(), write.term(), write.index(), leader.id, commit);
             Entry entry = write.index() <= compacted ? monitor.appliedAt(write.index())
                     : leader.raft().entries(write.index(), write.index() + 1).getFirst();
-            SimulationViolation.check(entry != null && entry.term() == write.term()
+            SimulationViolation.check(entry != null && entry.term() == write.term() && entry.type() == EntryType.NORMAL
+                            && entry.data().length == KvCommand.ENCODED_BYTES
                             && KvCommand.decode(entry.data()).opId() == write.opId(), "acknowledged write lost",
                     "%s acknowledged at %d/%d is not in the final leader n%d's log: it holds %s there",
                     write.description(), write.term(), write.index(), leader.id, entry);
@@ -270,7 +278,9 @@ public final class Simulation implements NodeEvents {
     /** Returns null when linearizable, the reason when the checker gave up; throws on a violation. */
     private String checkLinearizable() {
         CheckResult result = LinearizabilityChecker.check(history.toHistory(), CHECK_TIMEOUT);
-        trace.add(result.summary());
+        // Not result.summary(): it carries the checker's wall time, and the trace must replay exactly.
+        trace.add("history checked: " + result.verdict().getClass().getSimpleName() + " (" + result.operationCount()
+                + " operations, " + result.keys().size() + " keys)");
         return switch (result.verdict()) {
             case Verdict.Linearizable yes -> null;
             case Verdict.Unknown unknown -> unknown.reason();

@@ -1,21 +1,16 @@
 package io.raftkv.raft.sim;
 
 import java.io.PrintStream;
-import java.util.ArrayDeque;
 
 /**
  * The readable event trace of one seed: faults, role changes, proposals, completions. Off by default
  * (batch runs build no strings); when on, each line is stamped with the virtual time, folded into a
- * hash (the same seed must give the same hash) and either printed or kept in a bounded tail.
- * Not thread-safe; one per seed.
+ * hash (the same seed must give the same hash) and printed, or only hashed.
+ * Not thread-safe; one per seed (a disabled trace holds no state and may be shared).
  */
 final class Trace {
-    /** Lines kept for a report when not printing. */
-    static final int TAIL_LINES_MAX = 400;
-
     private final boolean enabled;
     private final PrintStream out;
-    private final ArrayDeque<String> tail = new ArrayDeque<>();
     private long hash = 0xcbf29ce484222325L;
     private long lines;
     private long now;
@@ -29,8 +24,8 @@ final class Trace {
         return new Trace(false, null);
     }
 
-    /** Keeps the hash and the last {@link #TAIL_LINES_MAX} lines. */
-    static Trace kept() {
+    /** Builds and hashes every line without printing it (tests of determinism). */
+    static Trace hashed() {
         return new Trace(true, null);
     }
 
@@ -44,7 +39,9 @@ final class Trace {
     }
 
     void setTime(long tick) {
-        now = tick;
+        if (enabled) {
+            now = tick;
+        }
     }
 
     void add(String event) {
@@ -56,11 +53,6 @@ final class Trace {
         lines++;
         if (out != null) {
             out.println(line);
-        } else {
-            if (tail.size() == TAIL_LINES_MAX) {
-                tail.removeFirst();
-            }
-            tail.addLast(line);
         }
     }
 
@@ -70,9 +62,5 @@ final class Trace {
 
     long lines() {
         return lines;
-    }
-
-    String tail() {
-        return String.join("\n", tail);
     }
 }

@@ -20,4 +20,10 @@ record Workload(int keys, int clients, int chaosTicks, int thinkTicksMax, int op
             throw new IllegalArgumentException("workload out of range: " + this);
         }
     }
+
+    @Override
+    public String toString() {
+        return String.format("keys=%d clients=%d chaosTicks=%d think<=%d opTimeout=%d reads=%.2f cas=%.2f to-leader=%.2f",
+                keys, clients, chaosTicks, thinkTicksMax, opTimeoutTicks, readShare, casShare, leaderShare);
+    }
 }
