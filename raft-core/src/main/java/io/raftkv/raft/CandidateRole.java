@@ -70,7 +70,7 @@ final class CandidateRole implements Role {
         }
         raft.tracker.recordVote(response.from(), !response.reject());
         VoteResult result = raft.tracker.voteResult();
-        raft.logger().debug(String.format("node=%d received %s %s from=%d term=%d granted=%d rejected=%d",
+        if (raft.logger().debugEnabled()) raft.logger().debug(String.format("node=%d received %s %s from=%d term=%d granted=%d rejected=%d",
                 raft.id, preVote ? "pre-vote" : "vote", response.reject() ? "rejection" : "grant", response.from(),
                 response.term(), raft.tracker.grantedCount(), raft.tracker.rejectedCount()));
         switch (result) {

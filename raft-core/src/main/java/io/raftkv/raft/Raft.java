@@ -364,7 +364,7 @@ final class Raft {
         // that cannot match; had our terms been higher than 5 we would walk down past them all.
         long hintIndex = Math.min(append.prevLogIndex(), raftLog.lastIndex());
         EntryId hint = raftLog.findConflictByTerm(hintIndex, append.prevLogTerm());
-        logger().debug(String.format("node=%d rejected append from=%d prev=%d/%d hint=%s",
+        if (logger().debugEnabled()) logger().debug(String.format("node=%d rejected append from=%d prev=%d/%d hint=%s",
                 id, append.from(), append.prevLogTerm(), append.prevLogIndex(), hint));
         send(new AppendResponse(id, append.from(), term, append.prevLogIndex(), true, hint.index(), hint.term()));
     }
@@ -552,7 +552,7 @@ final class Raft {
         try {
             snapshot = raftLog.snapshot();
         } catch (StorageException.SnapshotTemporarilyUnavailable unavailable) {
-            logger().debug(String.format("node=%d delayed snapshot to=%d: temporarily unavailable", id, to));
+            if (logger().debugEnabled()) logger().debug(String.format("node=%d delayed snapshot to=%d: temporarily unavailable", id, to));
             return false;
         }
         Invariants.check(!snapshot.isEmpty(), "node=%d needs a snapshot for %d but storage has none", id, to);
@@ -741,7 +741,7 @@ final class Raft {
     }
 
     void ignore(Message message, String why) {
-        logger().debug(String.format("node=%d ignored %s from=%d term=%d: %s",
+        if (logger().debugEnabled()) logger().debug(String.format("node=%d ignored %s from=%d term=%d: %s",
                 id, message.getClass().getSimpleName(), message.from(), message.term(), why));
     }
 }

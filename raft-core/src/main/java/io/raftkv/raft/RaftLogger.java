@@ -11,9 +11,15 @@ public interface RaftLogger {
 
     void debug(String line);
 
+    /** Whether debug lines are kept; callers skip formatting them when not (they are per message). */
+    default boolean debugEnabled() {
+        return true;
+    }
+
     RaftLogger DISCARD = new RaftLogger() {
         @Override public void info(String line) {}
         @Override public void warn(String line) {}
         @Override public void debug(String line) {}
+        @Override public boolean debugEnabled() { return false; }
     };
 }

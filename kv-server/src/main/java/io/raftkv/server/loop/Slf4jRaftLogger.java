@@ -20,8 +20,11 @@ public final class Slf4jRaftLogger implements RaftLogger {
 
     @Override
     public void debug(String line) {
-        if (log.isDebugEnabled()) {
-            log.debug(line);
-        }
+        log.debug(line);
+    }
+
+    @Override
+    public boolean debugEnabled() {
+        return log.isDebugEnabled();
     }
 }
