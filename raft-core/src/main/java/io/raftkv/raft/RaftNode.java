@@ -90,7 +90,7 @@ public final class RaftNode {
         Invariants.check(outstanding == null, "hasReady while Ready %d is outstanding", readyNumber);
         raft.flushAppends();
         return !raft.messagesNow.isEmpty() || !raft.messagesAfterPersist.isEmpty() || !raft.readStates.isEmpty()
-                || !raft.raftLog.unstableEntries().isEmpty() || raft.raftLog.unstableSnapshot() != null
+                || raft.raftLog.hasUnstableEntries() || raft.raftLog.unstableSnapshot() != null
                 || raft.raftLog.hasNextCommittedEntries()
                 || !raft.hardState().equals(lastHardState) || !raft.softState().equals(lastSoftState);
     }

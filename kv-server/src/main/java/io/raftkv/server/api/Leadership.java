@@ -48,8 +48,7 @@ public final class Leadership {
 
     /** Fills in the leader's address on a NOT_LEADER error raised by the raft loop. */
     public Throwable withLeaderAddress(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = StatusMapper.unwrap(error);
         if (cause instanceof ServerException server && server.code() == ErrorCode.NOT_LEADER
                 && server.leaderAddress().isEmpty() && server.leaderId() != 0) {
             return new ServerException(ErrorCode.NOT_LEADER, server.getMessage(), server.leaderId(),

@@ -56,7 +56,8 @@ public final class StatusMapper {
         return Status.fromCode(error.code().statusCode()).withDescription(error.getMessage()).asRuntimeException(trailers);
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The failure inside CompletionException/ExecutionException wrappers. */
+    static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();

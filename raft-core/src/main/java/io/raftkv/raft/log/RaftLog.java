@@ -227,6 +227,11 @@ public final class RaftLog {
         return out;
     }
 
+    /** Whether entries await persisting; cheaper than copying them out to ask. */
+    public boolean hasUnstableEntries() {
+        return !unstable.entries().isEmpty();
+    }
+
     public List<Entry> unstableEntries() {
         return List.copyOf(unstable.entries());
     }
