@@ -6,9 +6,11 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.raftkv.proto.api.KVGrpc;
 import io.raftkv.proto.api.Member;
 import io.raftkv.proto.command.Command;
 import io.raftkv.proto.command.ExpireSessions;
+import io.raftkv.proto.raft.RaftPeerGrpc;
 import io.raftkv.raft.ConfState;
 import io.raftkv.raft.Config;
 import io.raftkv.raft.RaftNode;
@@ -44,6 +46,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -178,8 +181,8 @@ public final class RaftKvNode implements AutoCloseable {
         metrics.registerQueue("apply", applyLoop::queueDepth, config.applyQueueCapacity());
 
         peerExecutor = boundedPool("raftkv-peer-" + id, 4, 1024);
-        NettyServerBuilder peerBuilder = NettyServerBuilder.forAddress(config.peerListen().resolve())
-                .executor(peerExecutor).addService(peerService);
+        NettyServerBuilder peerBuilder = CallExecutors.apply(NettyServerBuilder.forAddress(config.peerListen().resolve()),
+                Set.of(RaftPeerGrpc.getSendMethod().getFullMethodName()), peerExecutor).addService(peerService);
         PeerService.applyServerLimits(peerBuilder, peerConfig);
         peerServer = peerBuilder.build().start();
 
@@ -189,15 +192,18 @@ public final class RaftKvNode implements AutoCloseable {
         RequestLimits requestLimits = new RequestLimits(config.keyBytesMax(), config.valueBytesMax(), config.txnOpsMax(),
                 config.requestTimeoutMillis());
         clientExecutor = boundedPool("raftkv-client-" + id, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 16384);
-        clientServer = NettyServerBuilder.forAddress(config.clientListen().resolve())
-                .executor(clientExecutor)
+        Set<String> nonBlocking = Set.of(KVGrpc.getPutMethod().getFullMethodName(),
+                KVGrpc.getDeleteRangeMethod().getFullMethodName(), KVGrpc.getTxnMethod().getFullMethodName(),
+                KVGrpc.getRangeMethod().getFullMethodName());
+        clientServer = CallExecutors.apply(NettyServerBuilder.forAddress(config.clientListen().resolve()), nonBlocking,
+                        clientExecutor)
                 // Clients ping every 30 s to notice dead connections; accept it rather than GOAWAY.
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(config.keyBytesMax() + config.valueBytesMax() + COMMAND_OVERHEAD_BYTES)
                 .addService(ServerInterceptors.intercept(new KvService(config.clusterId(), loop, storage.stateMachine(),
                         requestLimits, leadership, metrics::recordGrpcRequest, System::currentTimeMillis,
-                        storage.diskReserve()::checkWritable), readInterceptors()))
+                        storage.diskReserve()::checkWritable, clientExecutor), readInterceptors()))
                 .addService(new ClusterService(config.clusterId(), loop, storage.stateMachine(), leadership,
                         config.requestTimeoutMillis(), metrics::recordGrpcRequest))
                 .addService(new MaintenanceService(config.clusterId(), loop, storage.stateMachine(), leadership,

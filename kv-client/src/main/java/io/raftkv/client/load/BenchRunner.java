@@ -120,7 +120,7 @@ public final class BenchRunner {
     for (int i = 0; i < config.conns(); i++) {
       String target = config.targets().get(i % config.targets().size());
       // Direct executor: completions run on the transport thread that read them, no hand-off.
-      channels.add(channelFactory.newBuilder(target).directExecutor().build());
+      channels.add(channelFactory.newBuilder(target).directExecutor().disableRetry().build());
     }
     Workload workload = new Workload(config);
     SplittableRandom seeds = new SplittableRandom(config.seed());

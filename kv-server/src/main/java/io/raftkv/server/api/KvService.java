@@ -21,6 +21,8 @@ import io.raftkv.server.loop.RaftLoop;
 import io.raftkv.server.storage.ApplyResult;
 import io.raftkv.server.storage.KvStateMachine;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,13 +40,17 @@ public final class KvService extends KVGrpc.KVImplBase {
     private final Responder responder;
     private final LongSupplier wallClockMillis;
     private final Runnable diskCheck;
+    private final Executor localReads;
 
     /**
-     * @param diskCheck throws DISK_FULL when free disk space is below the reserve: writes are then
-     *                  refused before they could fill the disk and endanger the log
+     * @param diskCheck  throws DISK_FULL when free disk space is below the reserve: writes are then
+     *                   refused before they could fill the disk and endanger the log
+     * @param localReads runs serializable reads, which read RocksDB at once: the handlers themselves
+     *                   never block, so they may run on the network thread ({@code CallExecutors})
      */
     public KvService(long clusterId, RaftLoop loop, KvStateMachine stateMachine, RequestLimits limits,
-                     Leadership leadership, RequestMetrics metrics, LongSupplier wallClockMillis, Runnable diskCheck) {
+                     Leadership leadership, RequestMetrics metrics, LongSupplier wallClockMillis, Runnable diskCheck,
+                     Executor localReads) {
         this.clusterId = clusterId;
         this.loop = loop;
         this.stateMachine = stateMachine;
@@ -53,19 +59,28 @@ public final class KvService extends KVGrpc.KVImplBase {
         this.responder = new Responder(limits.requestTimeoutMillis(), leadership, metrics);
         this.wallClockMillis = wallClockMillis;
         this.diskCheck = diskCheck;
+        this.localReads = localReads;
     }
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
         responder.respond("Range", observer, () -> {
             validator.checkRange(request);
-            CompletableFuture<Long> ready = request.getSerializable()
-                    ? CompletableFuture.completedFuture(0L) : loop.readIndex();
+            CompletableFuture<Long> ready = request.getSerializable() ? onLocalReads() : loop.readIndex();
             return ready.thenApply(index -> {
                 RangeResponse response = stateMachine.range(request);
                 return response.toBuilder().setHeader(header(response.getHeader())).build();
             });
         });
+    }
+
+    /** Completes on a thread of the read pool; a full pool answers QUEUE_FULL. */
+    private CompletableFuture<Long> onLocalReads() {
+        try {
+            return CompletableFuture.supplyAsync(() -> 0L, localReads);
+        } catch (RejectedExecutionException e) {
+            throw ServerException.of(ErrorCode.QUEUE_FULL, "too many serializable reads waiting; retry later");
+        }
     }
 
     @Override

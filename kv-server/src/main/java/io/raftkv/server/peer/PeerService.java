@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *       whole stream with RESOURCE_EXHAUSTED, and senders drop any single message that could never fit;
  *   <li>keepalive pings from peers are permitted at the rate peers send them, also without calls,
  *       else the server answers GOAWAY too_many_pings and drops the connection;
- *   <li>the executor must allow blocking: snapshot chunks are written and fsynced on it. Use a
- *       bounded pool, not directExecutor.
+ *   <li>InstallSnapshot must run on an executor that allows blocking: snapshot chunks are written
+ *       and fsynced on it. Use a bounded pool, not directExecutor. Send never blocks (it decodes
+ *       and offers to the raft loop's queue), so it may run on the network thread.
  * </ul>
  *
  * <p>Thread-safe; gRPC calls it from its server threads.
