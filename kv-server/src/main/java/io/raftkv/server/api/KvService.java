@@ -45,7 +45,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     /**
      * @param diskCheck  throws DISK_FULL when free disk space is below the reserve: writes are then
      *                   refused before they could fill the disk and endanger the log
-     * @param localReads runs serializable reads, which read RocksDB at once: the handlers themselves
+     * @param localReads runs the RocksDB part of reads (a bounded pool): the handlers themselves
      *                   never block, so they may run on the network thread ({@code CallExecutors})
      */
     public KvService(long clusterId, RaftLoop loop, KvStateMachine stateMachine, RequestLimits limits,
@@ -66,7 +66,9 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
         responder.respond("Range", observer, () -> {
             validator.checkRange(request);
-            CompletableFuture<Long> ready = request.getSerializable() ? onLocalReads() : loop.readIndex();
+            // Both kinds read RocksDB on the read pool: a linearizable read's index is confirmed on the
+            // raft loop (or the apply thread), which must not spend its turn reading and answering.
+            CompletableFuture<Long> ready = request.getSerializable() ? onLocalReads() : onLocalReads(loop.readIndex());
             return ready.thenApply(index -> {
                 RangeResponse response = stateMachine.range(request);
                 return response.toBuilder().setHeader(header(response.getHeader())).build();
@@ -76,11 +78,26 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     /** Completes on a thread of the read pool; a full pool answers QUEUE_FULL. */
     private CompletableFuture<Long> onLocalReads() {
-        try {
-            return CompletableFuture.supplyAsync(() -> 0L, localReads);
-        } catch (RejectedExecutionException e) {
-            throw ServerException.of(ErrorCode.QUEUE_FULL, "too many serializable reads waiting; retry later");
-        }
+        return onLocalReads(CompletableFuture.completedFuture(0L));
+    }
+
+    /** {@code index}, completed on a thread of the read pool; a full pool fails it with QUEUE_FULL. */
+    private CompletableFuture<Long> onLocalReads(CompletableFuture<Long> index) {
+        CompletableFuture<Long> moved = new CompletableFuture<>();
+        index.whenComplete((value, error) -> {
+            try {
+                localReads.execute(() -> {
+                    if (error != null) {
+                        moved.completeExceptionally(error);
+                    } else {
+                        moved.complete(value);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                moved.completeExceptionally(ServerException.of(ErrorCode.QUEUE_FULL, "too many reads waiting; retry later"));
+            }
+        });
+        return moved;
     }
 
     @Override
