@@ -32,7 +32,7 @@ final class RangeReads {
         RangeResponse.Builder response = RangeResponse.newBuilder();
         long[] count = {0};
         long[] bytes = {0};
-        reader.scan(range.from(), range.to(), (key, value) -> {
+        range.visit(reader, (key, value) -> {
             count[0]++;
             if (request.getCountOnly()) {
                 return true;
@@ -58,7 +58,7 @@ final class RangeReads {
     /** Every key value in the range, in key order (for transaction compares). */
     static List<KeyValue> all(KvReader reader, KeyRange range) {
         List<KeyValue> out = new ArrayList<>();
-        reader.scan(range.from(), range.to(), (key, value) -> out.add(KeyValues.decode(key, value)));
+        range.visit(reader, (key, value) -> out.add(KeyValues.decode(key, value)));
         return out;
     }
 
