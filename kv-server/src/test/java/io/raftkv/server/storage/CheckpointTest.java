@@ -152,6 +152,25 @@ class CheckpointTest {
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
     }
 
+    @Test
+    void anInstalledSnapshotsSessionsReplaceTheOnesThisInstanceHadCached() {
+        CheckpointInfo checkpoint;
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            source.apply(puts(2, 10));
+            source.apply(List.of(command(11, withSession(put("s", "1"), 7, 1, 1_000))));
+            checkpoint = source.checkpoint(dir.resolve("snapshots"));
+        }
+        try (KvStateMachine target = bootstrapped(dir.resolve("b"))) {
+            // Client 7 got as far as sequence 3 here, which the apply thread remembers.
+            target.apply(List.of(command(2, withSession(put("s", "x"), 7, 3, 1_000))));
+            target.install(checkpoint.directory(), checkpoint.metadata());
+
+            // The snapshot says sequence 1, so 2 is new and applied, not refused as older than 3.
+            target.apply(List.of(command(12, withSession(put("s", "2"), 7, 2, 1_000))));
+            assertEquals("2", target.range(TestEntries.get("s")).getKvs(0).getValue().toStringUtf8());
+        }
+    }
+
     private static KvStateMachine bootstrapped(Path root) {
         KvStateMachine machine = KvStateMachine.open(root);
         machine.bootstrap(ConfState.ofVoters(1, 2), List.of(MembershipTest.member(1, false), MembershipTest.member(2, false)));
