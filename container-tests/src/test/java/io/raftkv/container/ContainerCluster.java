@@ -1,6 +1,7 @@
 package io.raftkv.container;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -41,6 +42,8 @@ final class ContainerCluster implements AutoCloseable {
     static final int CLIENT_PORT = 2379;
     static final int PEER_PORT = 2380;
     static final int METRICS_PORT = 2381;
+    /** Tries of a docker pause that runc could not freeze in time (see {@link #pause}). */
+    static final int PAUSE_ATTEMPTS = 5;
 
     private final String run;
     private final DockerClient docker;
@@ -142,9 +145,28 @@ final class ContainerCluster implements AutoCloseable {
         return exitCode == null ? -1 : exitCode.intValue();
     }
 
+    /**
+     * docker pause freezes the container's cgroup, and runc gives up ("unable to freeze") when a task
+     * stays in uninterruptible sleep, e.g. in an fsync, through its whole wait. That is the engine
+     * failing to inject the fault, not the node misbehaving, so the pause is tried again a few times
+     * (each failure printed); any other error, or the last failure, fails the test.
+     */
     void pause(long id) {
-        docker.pauseContainerCmd(containerId(id)).exec();
-        faults++;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                docker.pauseContainerCmd(containerId(id)).exec();
+                faults++;
+                return;
+            } catch (InternalServerErrorException e) {
+                String message = String.valueOf(e.getMessage()).strip();
+                if (attempt >= PAUSE_ATTEMPTS || !message.contains("unable to freeze")) {
+                    throw e;
+                }
+                System.out.println("container-tests: docker pause of node " + id + " failed, attempt " + attempt
+                        + " of " + PAUSE_ATTEMPTS + ": " + message);
+                NodeChannels.sleep(Duration.ofMillis(200));
+            }
+        }
     }
 
     void unpause(long id) {

@@ -195,8 +195,8 @@ public final class RaftKvNode implements AutoCloseable {
         Set<String> nonBlocking = Set.of(KVGrpc.getPutMethod().getFullMethodName(),
                 KVGrpc.getDeleteRangeMethod().getFullMethodName(), KVGrpc.getTxnMethod().getFullMethodName(),
                 KVGrpc.getRangeMethod().getFullMethodName());
-        clientServer = CallExecutors.apply(NettyServerBuilder.forAddress(config.clientListen().resolve()), nonBlocking,
-                        clientExecutor)
+        clientServer = CallExecutors.apply(NettyServerBuilder.forAddress(config.clientListen().resolve()),
+                        nonBlocking, clientExecutor)
                 // Clients ping every 30 s to notice dead connections; accept it rather than GOAWAY.
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

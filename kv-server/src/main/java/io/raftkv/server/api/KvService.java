@@ -85,14 +85,12 @@ public final class KvService extends KVGrpc.KVImplBase {
     private CompletableFuture<Long> onLocalReads(CompletableFuture<Long> index) {
         CompletableFuture<Long> moved = new CompletableFuture<>();
         index.whenComplete((value, error) -> {
+            if (error != null) {
+                moved.completeExceptionally(error); // nothing to read: answer from here
+                return;
+            }
             try {
-                localReads.execute(() -> {
-                    if (error != null) {
-                        moved.completeExceptionally(error);
-                    } else {
-                        moved.complete(value);
-                    }
-                });
+                localReads.execute(() -> moved.complete(value));
             } catch (RejectedExecutionException e) {
                 moved.completeExceptionally(ServerException.of(ErrorCode.QUEUE_FULL, "too many reads waiting; retry later"));
             }

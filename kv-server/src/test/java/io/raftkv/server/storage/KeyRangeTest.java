@@ -53,19 +53,26 @@ class KeyRangeTest {
         return ByteString.copyFromUtf8(s);
     }
 
-    @Test
-    void aSingleKeyIsOnePointReadAndFindsExactlyThatKey() {
+    /** Keys a, a\0, ab and b, with the values 1 to 4: neighbours a scan would see. */
+    private static RecordingReader neighbours() {
         RecordingReader reader = new RecordingReader();
         reader.put("a", "1");
         reader.put("a\0", "2");
         reader.put("ab", "3");
+        reader.put("b", "4");
+        return reader;
+    }
+
+    @Test
+    void aSingleKeyIsOnePointReadAndFindsExactlyThatKey() {
+        RecordingReader reader = neighbours();
 
         KeyRange single = KeyRange.of(bytes("a"), ByteString.EMPTY);
         assertTrue(single.isSingleKey());
         assertEquals(List.of("1"), visited(single, reader));
         assertEquals(1, reader.gets);
         assertEquals(0, reader.scans);
-        assertEquals(List.of(), visited(KeyRange.of(bytes("b"), ByteString.EMPTY), reader), "a missing key visits nothing");
+        assertEquals(List.of(), visited(KeyRange.of(bytes("c"), ByteString.EMPTY), reader), "a missing key visits nothing");
     }
 
     @Test
@@ -76,11 +83,7 @@ class KeyRangeTest {
 
     @Test
     void widerRangesScanInKeyOrder() {
-        RecordingReader reader = new RecordingReader();
-        reader.put("a", "1");
-        reader.put("a\0", "2");
-        reader.put("ab", "3");
-        reader.put("b", "4");
+        RecordingReader reader = neighbours();
 
         KeyRange prefix = KeyRange.of(bytes("a"), bytes("b"));
         assertFalse(prefix.isSingleKey());
