@@ -12,8 +12,8 @@ public final class Main {
     static final String LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
 
     public static void main(String[] args) throws Exception {
-        // Netty tracks 1 in 128 buffers for leaks, with a stack trace each: 1% of the leader's CPU
-        // under load, and of no use in production. -D<LEAK_DETECTION>=simple turns it back on.
+        // Netty tracks 1 in 128 buffers for leaks, with a stack trace each: about 1% of all CPU
+        // under load in the benchmark profile, and of no use in production. -D<LEAK_DETECTION>=simple turns it back on.
         if (System.getProperty(LEAK_DETECTION) == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }

@@ -69,8 +69,8 @@ public final class DiskReserve {
 
     /**
      * Usable bytes of the file system holding {@code directory}: one statvfs call. Not
-     * Files.getFileStore, which parses /proc/mounts on every call and cost milliseconds per write
-     * in the benchmark profile.
+     * Files.getFileStore, which parses /proc/mounts on every call: it showed in every client
+     * handler thread of the benchmark profile.
      */
     static long usableBytes(Path directory) {
         long usable = directory.toFile().getUsableSpace();
