@@ -43,24 +43,15 @@ final class Responder {
 
     <T> void respond(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> work) {
         long start = System.nanoTime();
-        CompletableFuture<T> future;
-        try {
-            future = work.get();
-        } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
-        }
-        long timeout = requestTimeoutMillis;
-        io.grpc.Deadline deadline = Context.current().getDeadline();
-        if (deadline != null) {
-            timeout = Math.max(1, Math.min(timeout, deadline.timeRemaining(TimeUnit.MILLISECONDS)));
-        }
-        if (!future.isDone()) {
-            CompletableFuture<T> pending = future;
-            ScheduledFuture<?> timer = TIMEOUTS.schedule(() -> pending.completeExceptionally(new TimeoutException()),
-                    timeout, TimeUnit.MILLISECONDS);
-            future.whenComplete((value, error) -> timer.cancel(false));
-        }
+        CompletableFuture<T> future = started(work);
+        // A request already answered (refused by validation, say) needs no timer.
+        ScheduledFuture<?> timer = future.isDone() ? null
+                : TIMEOUTS.schedule(() -> future.completeExceptionally(new TimeoutException()), timeoutMillis(),
+                        TimeUnit.MILLISECONDS);
         future.whenComplete((value, error) -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
             if (error == null) {
                 metrics.record(method, "OK", System.nanoTime() - start);
                 observer.onNext(value);
@@ -71,5 +62,22 @@ final class Responder {
                 observer.onError(status);
             }
         });
+    }
+
+    private static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The client's deadline or the server's request timeout, whichever is sooner. */
+    private long timeoutMillis() {
+        io.grpc.Deadline deadline = Context.current().getDeadline();
+        if (deadline == null) {
+            return requestTimeoutMillis;
+        }
+        return Math.max(1, Math.min(requestTimeoutMillis, deadline.timeRemaining(TimeUnit.MILLISECONDS)));
     }
 }
