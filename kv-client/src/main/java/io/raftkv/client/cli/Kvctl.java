@@ -92,6 +92,9 @@ public final class Kvctl implements Callable<Integer> {
     this.channelFactory = channelFactory;
   }
 
+  /** The shaded name of Netty's io.netty.leakDetection.level. */
+  private static final String LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
+
   public static void main(String[] args) {
     // grpc-java logs transport hiccups through java.util.logging; kvctl reports errors itself.
     GRPC_LOGGER.setLevel(Level.OFF);
@@ -99,9 +102,9 @@ public final class Kvctl implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     // Netty's sampled leak tracking takes a stack trace per sampled buffer: CPU the benchmark
-    // would take from the servers. -Dio.grpc.netty.shaded.io.netty.leakDetection.level=simple restores it.
-    if (System.getProperty("io.grpc.netty.shaded.io.netty.leakDetection.level") == null) {
-      System.setProperty("io.grpc.netty.shaded.io.netty.leakDetection.level", "disabled");
+    // would take from the servers. -D<LEAK_DETECTION>=simple restores it.
+    if (System.getProperty(LEAK_DETECTION) == null) {
+      System.setProperty(LEAK_DETECTION, "disabled");
     }
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
