@@ -23,6 +23,7 @@ final class KeyValues {
     }
 
     static byte[] encode(KeyValue keyValue) {
-        return keyValue.toBuilder().clearKey().build().toByteArray();
+        KeyValue withoutKey = keyValue.getKey().isEmpty() ? keyValue : keyValue.toBuilder().clearKey().build();
+        return withoutKey.toByteArray();
     }
 }

@@ -40,6 +40,8 @@ public final class KvStateMachine implements AutoCloseable {
     private final ReentrantReadWriteLock databaseLock = new ReentrantReadWriteLock();
     /** Serialises the writer operations: apply, checkpoint, install, close. */
     private final Object writer = new Object();
+    /** Versions of the live database's keys; the writer's, like the batches that fill it. */
+    private final KeyVersionCache keyVersions = new KeyVersionCache(KeyVersionCache.DEFAULT_CAPACITY);
     private StateDb database;
     private volatile AppliedState state;
     private volatile boolean closed;
@@ -89,7 +91,7 @@ public final class KvStateMachine implements AutoCloseable {
             checkOpen();
             AppliedState before = state;
             List<ApplyResult> results = new ArrayList<>(entries.size());
-            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path())) {
+            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), keyVersions)) {
                 ApplyContext context = new ApplyContext(batch, before);
                 for (Entry entry : entries) {
                     if (entry.index() <= context.appliedIndex) {
@@ -224,6 +226,7 @@ public final class KvStateMachine implements AutoCloseable {
                 directory.switchTo(next);
                 database = candidate;
                 state = installed;
+                keyVersions.clear();
                 FileSync.deleteTree(old.path());
             } finally {
                 databaseLock.writeLock().unlock();
@@ -243,7 +246,7 @@ public final class KvStateMachine implements AutoCloseable {
             Invariants.check(state.index() == 0, "bootstrap of a state machine that has applied up to %d", state.index());
             AppliedState before = state;
             AppliedState after = new AppliedState(1, 1, before.revision(), Membership.initial(initial, members));
-            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path())) {
+            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), keyVersions)) {
                 StateMeta.write(batch, before, after);
                 batch.write(database.writeOptions());
             }

@@ -1,5 +1,6 @@
 package io.raftkv.server.storage;
 
+import com.google.protobuf.ByteString;
 import io.raftkv.proto.api.DeleteRangeRequest;
 import io.raftkv.proto.api.DeleteRangeResponse;
 import io.raftkv.proto.api.KeyValue;
@@ -79,22 +80,23 @@ final class KvWrites {
     }
 
     private PutResponse.Builder putOp(PutRequest request) {
-        if (request.getKey().isEmpty()) {
+        ByteString key = request.getKey();
+        if (key.isEmpty()) {
             throw ServerException.of(ErrorCode.KEY_EMPTY, "put of an empty key");
         }
-        byte[] storedKey = StateKeys.kv(request.getKey());
-        KeyValue previous = KeyValues.decode(storedKey, batch.get(storedKey));
-        KeyValue next = KeyValue.newBuilder()
-                .setCreateRevision(previous == null ? writeRevision : previous.getCreateRevision())
+        // Only prev_kv needs the old value; the revisions alone usually come from the cache.
+        KeyValue previousRecord = request.getPrevKv() ? batch.record(key) : null;
+        KeyVersion previous = request.getPrevKv() ? KeyVersion.of(previousRecord) : batch.keyVersion(key);
+        batch.putRecord(key, KeyValue.newBuilder()
+                .setCreateRevision(previous.exists() ? previous.createRevision() : writeRevision)
                 .setModRevision(writeRevision)
-                .setVersion(previous == null ? 1 : previous.getVersion() + 1)
+                .setVersion(previous.version() + 1)
                 .setValue(request.getValue())
-                .build();
-        batch.put(storedKey, KeyValues.encode(next));
+                .build());
         wrote = true;
         PutResponse.Builder response = PutResponse.newBuilder();
-        if (request.getPrevKv() && previous != null) {
-            response.setPrevKv(previous);
+        if (previousRecord != null) {
+            response.setPrevKv(previousRecord);
         }
         return response;
     }
@@ -105,7 +107,7 @@ final class KvWrites {
         List<KeyValue> doomed = RangeReads.all(batch, range);
         DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(doomed.size());
         for (KeyValue keyValue : doomed) {
-            batch.delete(StateKeys.kv(keyValue.getKey()));
+            batch.deleteRecord(keyValue.getKey());
             if (request.getPrevKv()) {
                 response.addPrevKvs(keyValue);
             }

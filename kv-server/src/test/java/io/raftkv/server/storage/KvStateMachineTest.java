@@ -310,6 +310,55 @@ class KvStateMachineTest {
         assertEquals(2, machine.range(get("a")).getKvs(0).getVersion(), "the second put saw the first in the batch");
     }
 
+    @Test
+    void aRolledBackTxnLeavesTheVersionsTheNextPutsBuildOn() {
+        Command failing = txn(List.of(), List.of(putOp("a", "2"), putOp("a", "3"), putOp("", "empty key")), List.of());
+        List<ApplyResult> results = machine.apply(List.of(command(nextIndex++, put("a", "1")),
+                command(nextIndex++, failing), command(nextIndex++, put("a", "4"))));
+        assertInstanceOf(ApplyResult.Error.class, results.get(1));
+        assertVersion("a", 2, 3, 2, "in the batch of the failed txn");
+        apply(failing);
+        apply(put("a", "5"));
+        assertVersion("a", 2, 4, 3, "in the batches after it");
+    }
+
+    @Test
+    void aKeyDeletedAndPutAgainStartsOverAtVersionOneInOneBatchAndAcrossBatches() {
+        machine.apply(List.of(command(nextIndex++, put("a", "1")), command(nextIndex++, deleteRange("a", "", false)),
+                command(nextIndex++, put("a", "2"))));
+        assertVersion("a", 4, 4, 1, "deleted and put again in one batch");
+        apply(deleteRange("a", "", false));
+        apply(put("a", "3"));
+        assertVersion("a", 6, 6, 1, "deleted and put again in two batches");
+        apply(putWithPrevious("a", "4"));
+        assertVersion("a", 6, 7, 2, "a put asking for the previous record");
+    }
+
+    @Test
+    void anInstalledSnapshotReplacesTheVersionsThePutsBuiltOn() {
+        Path snapshots = dir.resolve("snapshots");
+        CheckpointInfo ahead;
+        try (KvStateMachine other = KvStateMachine.open(dir.resolve("other"))) {
+            for (int i = 1; i <= 5; i++) {
+                other.apply(List.of(command(i, put("a", "v" + i))));
+            }
+            ahead = other.checkpoint(snapshots);
+        }
+        apply(put("a", "1"));
+        apply(put("a", "2"));
+        machine.install(ahead.directory(), ahead.metadata());
+        nextIndex = ahead.metadata().index() + 1;
+        apply(put("a", "6"));
+        assertVersion("a", 2, 7, 6, "the put after the install builds on the snapshot's version 5");
+    }
+
+    private void assertVersion(String key, long createRevision, long modRevision, long version, String when) {
+        KeyValue record = machine.range(get(key)).getKvs(0);
+        assertEquals(List.of(createRevision, modRevision, version),
+                List.of(record.getCreateRevision(), record.getModRevision(), record.getVersion()),
+                "create revision, mod revision and version of " + key + " " + when);
+    }
+
     private ApplyResult apply(Command command) {
         List<ApplyResult> results = machine.apply(List.of(command(nextIndex++, command)));
         assertEquals(1, results.size());
