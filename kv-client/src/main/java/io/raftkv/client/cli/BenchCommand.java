@@ -5,6 +5,7 @@ import io.raftkv.client.Member;
 import io.raftkv.client.RaftKvClient;
 import io.raftkv.client.load.BenchConfig;
 import io.raftkv.client.load.BenchOp;
+import io.raftkv.client.load.BenchProtocol;
 import io.raftkv.client.load.BenchReport;
 import io.raftkv.client.load.BenchRunner;
 import io.raftkv.client.load.HtmlChart;
@@ -26,14 +27,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kvctl bench} (also {@code bin/raftkv-bench}): a load generator. Finds the leader, then
  * drives raw gRPC stubs; progress goes to stderr once a second, the summary to stdout, the full
- * result to {@code --out} as JSON. Errors are counted, never retried.
+ * result to {@code --out} as JSON. Errors are counted, never retried. {@code --protocol etcd}
+ * sends etcd's Put and Range instead, to measure an etcd cluster with the same client.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Load generator: closed loop (--inflight requests in flight) or open loop (--rate ops/s).",
-      "Writes go to the leader, found through endpoint status; --command-timeout is each request's deadline."
+      "Writes go to the leader, found through endpoint status; --command-timeout is each request's deadline.",
+      "--protocol etcd measures an etcd v3 cluster with the same client (--target first: name its leader first)."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -41,6 +44,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--op", defaultValue = "put", paramLabel = "OP",
       description = "put, get, get-serializable, mixed or txn-cas (default: ${DEFAULT-VALUE}).")
   private String op;
+
+  @Option(names = "--protocol", defaultValue = "raftkv", paramLabel = "API",
+      description = "raftkv, or etcd: etcd v3's KV Put and Range, to measure an etcd cluster with the same client; "
+          + "put, get, get-serializable and mixed only, and --target first or all (default: ${DEFAULT-VALUE}).")
+  private String protocol;
 
   @Option(names = "--inflight", defaultValue = "64", paramLabel = "N",
       description = "Requests in flight (open loop: at most) (default: ${DEFAULT-VALUE}).")
@@ -82,7 +90,9 @@ final class BenchCommand implements Callable<Integer> {
   private Duration warmup;
 
   @Option(names = "--target", defaultValue = "leader", paramLabel = "WHERE",
-      description = "leader, or all endpoints round-robin (reads only) (default: ${DEFAULT-VALUE}).")
+      description = "leader (found through raftkv's endpoint status; raftkv only), first (the first of --endpoints "
+          + "as given: the caller names the leader, e.g. etcd's), or all endpoints round-robin (reads only) "
+          + "(default: ${DEFAULT-VALUE}).")
   private String target;
 
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seeds keys and values (default: ${DEFAULT-VALUE}).")
@@ -102,7 +112,8 @@ final class BenchCommand implements Callable<Integer> {
     Kvctl kvctl = Kvctl.of(spec);
     BenchConfig config = config(kvctl);
     Map<String, Object> previous = compare == null ? null : readPrevious(compare);
-    kvctl.err().println("bench: " + config.op().flag() + " against " + String.join(",", config.targets()));
+    kvctl.err().println("bench: " + config.op().flag() + " over " + config.protocol().flag() + " against "
+        + String.join(",", config.targets()));
     BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
     kvctl.out().print(report.summary());
     Map<String, Object> tree = report.toTree();
@@ -124,17 +135,20 @@ final class BenchCommand implements Callable<Integer> {
 
   private BenchConfig config(Kvctl kvctl) {
     BenchOp benchOp;
+    BenchProtocol benchProtocol;
     try {
       benchOp = BenchOp.parse(op);
+      benchProtocol = BenchProtocol.parse(protocol);
+      benchProtocol.requireSupports(benchOp);
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }
     if (duration != null && ops != null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "give --duration or --ops, not both");
     }
-    List<String> targets = targets(kvctl, benchOp);
+    List<String> targets = targets(kvctl, benchOp, benchProtocol);
     try {
-      return new BenchConfig(targets, benchOp, inflight, conns, rate, readRatio, keySize, valueSize, keys,
+      return new BenchConfig(benchProtocol, targets, benchOp, inflight, conns, rate, readRatio, keySize, valueSize, keys,
           ops != null ? null : duration != null ? duration : Duration.ofSeconds(30),
           ops != null ? ops : 0, warmup, kvctl.commandTimeout(), seed);
     } catch (IllegalArgumentException bad) {
@@ -142,7 +156,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private List<String> targets(Kvctl kvctl, BenchOp benchOp) {
+  private List<String> targets(Kvctl kvctl, BenchOp benchOp, BenchProtocol benchProtocol) {
     switch (target) {
       case "all" -> {
         if (benchOp.writes()) {
@@ -150,10 +164,21 @@ final class BenchCommand implements Callable<Integer> {
         }
         return kvctl.endpoints();
       }
-      case "leader" -> {
-        return List.of(findLeader(kvctl));
+      case "first" -> {
+        return List.of(kvctl.endpoints().get(0));
       }
-      default -> throw new CommandLine.ParameterException(spec.commandLine(), "--target must be leader or all, got '" + target + "'");
+      case "leader" -> {
+        return switch (benchProtocol) {
+          case RAFTKV -> List.of(findLeader(kvctl));
+          // etcd serves its own Maintenance.Status, not raftkv's; the caller knows its leader.
+          case ETCD -> throw new CommandLine.ParameterException(spec.commandLine(),
+              "--target leader finds the leader through raftkv's endpoint status, which etcd does not serve; "
+                  + "with --protocol etcd give the leader first in --endpoints and use --target first, "
+                  + "or --target all for reads");
+        };
+      }
+      default -> throw new CommandLine.ParameterException(spec.commandLine(),
+          "--target must be leader, first or all, got '" + target + "'");
     }
   }
 

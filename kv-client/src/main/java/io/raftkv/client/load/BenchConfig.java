@@ -7,6 +7,7 @@ import java.util.Objects;
 /**
  * One bench run, validated when built.
  *
+ * @param protocol the API the requests use: raftkv's, or etcd's for a baseline
  * @param targets endpoints the connections go to, round-robin (normally just the leader)
  * @param inflight requests in flight: exactly, in a closed loop; at most, in an open loop
  * @param conns gRPC channels (TCP connections) the requests are spread over
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param seed seeds the key choice and the values, so a run can be repeated
  */
 public record BenchConfig(
+    BenchProtocol protocol,
     List<String> targets,
     BenchOp op,
     int inflight,
@@ -38,8 +40,10 @@ public record BenchConfig(
   public static final Duration DURATION_MAX = Duration.ofHours(24);
 
   public BenchConfig {
+    Objects.requireNonNull(protocol, "protocol");
     targets = List.copyOf(targets);
     Objects.requireNonNull(op, "op");
+    protocol.requireSupports(op);
     Objects.requireNonNull(warmup, "warmup");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
     check(!targets.isEmpty(), "no target endpoints");

@@ -45,6 +45,7 @@ public record BenchReport(
   /** The result file's content as a JSON-ready tree; field names are the documented ones. */
   public Map<String, Object> toTree() {
     Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("protocol", config.protocol().flag());
     tree.put("op", config.op().flag());
     tree.put("inflight", config.inflight());
     tree.put("conns", config.conns());
@@ -88,7 +89,7 @@ public record BenchReport(
   /** The end-of-run summary, several lines. */
   public String summary() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format("op %s, %s, %d connections%n", config.op().flag(),
+    text.append(String.format("op %s over %s, %s, %d connections%n", config.op().flag(), config.protocol().flag(),
         config.openLoop() ? String.format("open loop at %.0f ops/s (at most %d in flight)", config.rate(), config.inflight())
             : config.inflight() + " in flight",
         config.conns()));

@@ -37,7 +37,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Runs one bench: raw async gRPC stubs over {@code conns} channels, {@code inflight} slots each
- * with one request at a time and, for writes, its own client id and sequence (see {@link Slot}).
+ * with one request at a time and, for raftkv writes, its own client id and sequence (see
+ * {@link Slot}). The requests are raftkv's or etcd's ({@link BenchProtocol}); everything else,
+ * channels, slots, histogram and report, is the same for both, so their figures compare.
  * A closed loop re-sends from the completion callback; an open loop sends on a 1 ms tick at the
  * configured rate and measures latency from each op's intended start (so a stalled server shows
  * as latency, not as a slower arrival rate).

@@ -5,7 +5,6 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import io.raftkv.proto.api.KVGrpc;
 import io.raftkv.proto.api.RequestId;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,19 +15,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * op allocates only its request, call and deadline. Completions run on gRPC's transport thread
  * (the channels use a direct executor): no hand-off to another thread per op.
  *
- * <p>Each slot writes under its own client id with its own sequence, one server session per slot,
- * as the client library's session slots do ({@code io.raftkv.client.SessionSlots} explains why).
+ * <p>Over raftkv, each slot writes under its own client id with its own sequence, one server
+ * session per slot, as the client library's session slots do ({@code io.raftkv.client.SessionSlots} explains why).
  * The server accepts a client id's writes only in sequence order; a slot has one op in flight, so
  * its sequences reach the server in order however many slots run. The bench does not retry, so a
  * write that timed out may still be applied later or refused as stale; it is counted as an error
- * either way, and the slot's next write, numbered higher, is unaffected.
+ * either way, and the slot's next write, numbered higher, is unaffected. Over etcd, which has no
+ * sessions, the slot sends the same ops without request ids ({@link Workload} builds them).
  *
  * <p>Threads: a slot's fields are written before its call starts and read in the call's
  * callbacks, which gRPC orders after the start. {@link #next()} may be entered again from a
  * completion delivered inline (the in-process transport does that); the work-in-progress counter
  * turns that into a loop instead of a recursion.
  */
-final class Slot implements StreamObserver<Object> {
+final class Slot implements StreamObserver<Object>, Workload.Session {
   private final BenchRunner runner;
   private final ManagedChannel channel;
   private final Workload workload;
@@ -76,19 +76,15 @@ final class Slot implements StreamObserver<Object> {
     startNanos = start;
     CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     ByteString key = workload.key(random);
-    switch (workload.pick(random)) {
-      case PUT -> ClientCalls.asyncUnaryCall(
-          channel.newCall(KVGrpc.getPutMethod(), options), workload.put(key, nextRequestId()), self());
-      case GET -> ClientCalls.asyncUnaryCall(
-          channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, false), self());
-      case GET_SERIALIZABLE -> ClientCalls.asyncUnaryCall(
-          channel.newCall(KVGrpc.getRangeMethod(), options), Workload.get(key, true), self());
-      case TXN_CAS -> ClientCalls.asyncUnaryCall(
-          channel.newCall(KVGrpc.getTxnMethod(), options), workload.txnCas(key, nextRequestId()), self());
-    }
+    startCall(workload.request(workload.pick(random), key, this), options);
   }
 
-  private RequestId nextRequestId() {
+  private <Q, R> void startCall(Workload.Request<Q, R> request, CallOptions options) {
+    ClientCalls.asyncUnaryCall(channel.newCall(request.method(), options), request.message(), self());
+  }
+
+  @Override
+  public RequestId nextRequestId() {
     return RequestId.newBuilder().setClientId(clientId).setSequence(++lastSequence).build();
   }
 

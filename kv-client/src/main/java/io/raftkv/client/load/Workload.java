@@ -1,7 +1,9 @@
 package io.raftkv.client.load;
 
 import com.google.protobuf.ByteString;
+import io.grpc.MethodDescriptor;
 import io.raftkv.proto.api.Compare;
+import io.raftkv.proto.api.KVGrpc;
 import io.raftkv.proto.api.PutRequest;
 import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RequestId;
@@ -11,20 +13,33 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * The requests a bench run sends: keys chosen uniformly from a fixed set made up front, one
- * value shared by every put (so an op allocates only its request). Writes carry the request id
- * the caller passes, its slot's session (see {@link Slot}). Immutable; thread-safe.
+ * The requests a bench run sends, in the run's protocol: keys chosen uniformly from a fixed set
+ * made up front, one value shared by every put (so an op allocates only its request and the
+ * {@link Request} pairing it with its method). raftkv writes carry the next request id of the
+ * caller's session, its slot's (see {@link Slot}); etcd has no sessions, so its writes carry
+ * none. Immutable; thread-safe.
  */
 final class Workload {
   /** The kinds of request, after a mixed run's read-or-write draw. */
   enum Kind { PUT, GET, GET_SERIALIZABLE, TXN_CAS }
 
+  /** Numbers the writes of one slot (raftkv only). */
+  interface Session {
+    /** The id of the next write; called once per raftkv write, just before it is sent. */
+    RequestId nextRequestId();
+  }
+
+  /** One unary call to start: the method and its request. */
+  record Request<Q, R>(MethodDescriptor<Q, R> method, Q message) {}
+
+  private final BenchProtocol protocol;
   private final BenchOp op;
   private final double readRatio;
   private final ByteString[] keys;
   private final ByteString value;
 
   Workload(BenchConfig config) {
+    this.protocol = config.protocol();
     this.op = config.op();
     this.readRatio = config.readRatio();
     this.keys = new ByteString[config.keys()];
@@ -65,16 +80,40 @@ final class Workload {
     return keys[random.nextInt(keys.length)];
   }
 
-  PutRequest put(ByteString key, RequestId requestId) {
-    return PutRequest.newBuilder().setKey(key).setValue(value).setRequestId(requestId).build();
+  /** The request of one op of {@code kind} on {@code key}. */
+  Request<?, ?> request(Kind kind, ByteString key, Session session) {
+    return switch (protocol) {
+      case RAFTKV -> raftkvRequest(kind, key, session);
+      case ETCD -> etcdRequest(kind, key);
+    };
   }
 
-  static RangeRequest get(ByteString key, boolean serializable) {
-    return RangeRequest.newBuilder().setKey(key).setSerializable(serializable).build();
+  private Request<?, ?> raftkvRequest(Kind kind, ByteString key, Session session) {
+    return switch (kind) {
+      case PUT -> new Request<>(KVGrpc.getPutMethod(),
+          PutRequest.newBuilder().setKey(key).setValue(value).setRequestId(session.nextRequestId()).build());
+      case GET -> new Request<>(KVGrpc.getRangeMethod(), RangeRequest.newBuilder().setKey(key).build());
+      case GET_SERIALIZABLE -> new Request<>(KVGrpc.getRangeMethod(),
+          RangeRequest.newBuilder().setKey(key).setSerializable(true).build());
+      case TXN_CAS -> new Request<>(KVGrpc.getTxnMethod(), txnCas(key, session.nextRequestId()));
+    };
+  }
+
+  /** etcd's Put and Range (io.raftkv.proto.etcd, named in full: the message names are raftkv's too). */
+  private Request<?, ?> etcdRequest(Kind kind, ByteString key) {
+    return switch (kind) {
+      case PUT -> new Request<>(io.raftkv.proto.etcd.KVGrpc.getPutMethod(),
+          io.raftkv.proto.etcd.PutRequest.newBuilder().setKey(key).setValue(value).build());
+      case GET -> new Request<>(io.raftkv.proto.etcd.KVGrpc.getRangeMethod(),
+          io.raftkv.proto.etcd.RangeRequest.newBuilder().setKey(key).build());
+      case GET_SERIALIZABLE -> new Request<>(io.raftkv.proto.etcd.KVGrpc.getRangeMethod(),
+          io.raftkv.proto.etcd.RangeRequest.newBuilder().setKey(key).setSerializable(true).build());
+      case TXN_CAS -> throw new AssertionError("invariant violated: txn-cas over etcd, which BenchConfig refuses");
+    };
   }
 
   /** If value(k) = V then put(k, V) else put(k, V): the first op on a key takes the else branch. */
-  TxnRequest txnCas(ByteString key, RequestId requestId) {
+  private TxnRequest txnCas(ByteString key, RequestId requestId) {
     RequestOp put = RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(key).setValue(value)).build();
     return TxnRequest.newBuilder()
         .addCompare(Compare.newBuilder()
