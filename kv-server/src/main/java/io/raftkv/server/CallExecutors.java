@@ -8,10 +8,11 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 /**
- * Chooses, per gRPC method, where a server's call callbacks run. The methods named here never block:
- * their handlers validate, encode and offer to a bounded queue of the raft loop, and answer from
- * the future it completes. They run on the network thread that read them, which saves a hand-off
- * to a pool thread (a futex wake and a context switch) per request or peer batch. Every other method
+ * Chooses, per gRPC method, where a server's call callbacks run. The methods named here never wait:
+ * their handlers validate, encode and offer to a bounded queue of the raft loop and answer from the
+ * future it completes, or (a serializable read of one key) make one RocksDB point Get. They run on
+ * the network thread that read them, which saves a hand-off to a pool thread (a futex wake and a
+ * context switch) per request or peer batch. Every other method
  * (reads that touch RocksDB, snapshot chunks written to disk, membership and status calls) is
  * moved to the bounded {@code blocking} pool after gRPC looked it up.
  *

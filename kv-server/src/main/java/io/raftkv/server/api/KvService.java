@@ -66,9 +66,13 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
         responder.respond("Range", observer, () -> {
             validator.checkRange(request);
-            // Both kinds read RocksDB on the read pool: a linearizable read's index is confirmed on the
-            // raft loop (or the apply thread), which must not spend its turn reading and answering.
-            CompletableFuture<Long> ready = request.getSerializable() ? onLocalReads() : onLocalReads(loop.readIndex());
+            // A linearizable read's index is confirmed on the raft loop (or the apply thread), which
+            // must not spend its turn reading and answering: it reads on the read pool. A serializable
+            // read of one key is a point Get of a few microseconds, answered here on the network
+            // thread: the hop to the pool and back cost two thread wake-ups per read. A serializable
+            // range may scan many keys, so it goes to the pool too.
+            CompletableFuture<Long> ready = !request.getSerializable() ? onLocalReads(loop.readIndex())
+                    : request.getRangeEnd().isEmpty() ? CompletableFuture.completedFuture(0L) : onLocalReads();
             return ready.thenApply(index -> {
                 RangeResponse response = stateMachine.range(request);
                 return response.toBuilder().setHeader(header(response.getHeader())).build();

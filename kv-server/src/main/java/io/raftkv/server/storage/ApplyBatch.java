@@ -2,13 +2,11 @@ package io.raftkv.server.storage;
 
 import com.google.protobuf.ByteString;
 import io.raftkv.proto.api.KeyValue;
+import io.raftkv.proto.command.SessionRecord;
 import io.raftkv.raft.Invariants;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -22,28 +20,27 @@ import org.rocksdb.WriteOptions;
  * points let one command's writes be undone when it fails, so a failed command changes nothing.
  * The database itself does not change while a batch is open: only the apply thread writes it.
  *
- * <p>Key records go through {@link #putRecord}, {@link #deleteRecord} and {@link #keyVersion}, which
- * keep the {@link KeyVersionCache} in step: the versions this batch reads or writes are staged and
- * published to the cache only once the batch is written, and a rollback marks the keys the undone
- * command touched as unknown, so they are read through again. Not thread-safe; owned by the apply
- * thread for one call.
+ * <p>Key records and sessions go through the methods named for them ({@link #keyVersion},
+ * {@link #putRecord}, {@link #session}, ...), which keep the {@link RecentState} in step: what this
+ * batch reads or writes of them is staged ({@link StagedValues}) and published only once the batch
+ * is written. Not thread-safe; owned by the apply thread for one call.
  */
 final class ApplyBatch implements KvReader, AutoCloseable {
+    /** Stands for "no session" among staged and cached sessions, which cannot hold null. */
+    private static final SessionRecord NO_SESSION = SessionRecord.getDefaultInstance();
+
     private final RocksDB db;
     private final Path where;
     private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
     private final ReadOptions readOptions = new ReadOptions();
-    private final KeyVersionCache versions;
-    /** Versions as this batch leaves them; a null value: unknown, read through (a rolled-back write). */
-    private final Map<ByteString, KeyVersion> staged = new HashMap<>();
-    /** Keys staged since the save point, to mark unknown if it is rolled back. */
-    private final List<ByteString> stagedSinceSavePoint = new ArrayList<>();
-    private boolean savePointSet;
+    private final StagedValues<ByteString, KeyVersion> keyVersions;
+    private final StagedValues<Long, SessionRecord> sessions;
 
-    ApplyBatch(RocksDB db, Path where, KeyVersionCache versions) {
+    ApplyBatch(RocksDB db, Path where, RecentState recent) {
         this.db = db;
         this.where = where;
-        this.versions = versions;
+        this.keyVersions = new StagedValues<>(recent.keyVersions());
+        this.sessions = new StagedValues<>(recent.sessions());
     }
 
     @Override
@@ -79,34 +76,31 @@ final class ApplyBatch implements KvReader, AutoCloseable {
      * batch, else cached, else read from the batch and the database (and staged).
      */
     KeyVersion keyVersion(ByteString key) {
-        KeyVersion version = staged.get(key);
-        if (version == null && !staged.containsKey(key)) {
-            version = versions.get(key);
-        }
+        KeyVersion version = keyVersions.known(key);
         if (version == null) {
             return KeyVersion.of(record(key));
         }
         // Tests run with assertions on: every version not read just now is checked against the store.
-        assert version.equals(readVersion(key))
+        assert version.equals(KeyVersion.of(readRecord(key)))
                 : "remembered version " + version + " of key " + key.toStringUtf8() + " differs from the store's";
         return version;
     }
 
     /** Writes a key's record (the record without its key, see {@link KeyValues}). */
     void putRecord(ByteString key, KeyValue record) {
-        put(StateKeys.kv(key), KeyValues.encode(record));
-        stage(key, KeyVersion.of(record));
+        batchPut(StateKeys.kv(key), KeyValues.encode(record));
+        keyVersions.stage(key, KeyVersion.of(record));
     }
 
     void deleteRecord(ByteString key) {
-        delete(StateKeys.kv(key));
-        stage(key, KeyVersion.ABSENT);
+        batchDelete(StateKeys.kv(key));
+        keyVersions.stage(key, KeyVersion.ABSENT);
     }
 
     /** The key's whole record (null if none), read from the batch and the database; its version is staged. */
     KeyValue record(ByteString key) {
         KeyValue record = readRecord(key);
-        stage(key, KeyVersion.of(record));
+        keyVersions.stage(key, KeyVersion.of(record));
         return record;
     }
 
@@ -115,18 +109,49 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         return KeyValues.decode(storedKey, get(storedKey));
     }
 
-    private KeyVersion readVersion(ByteString key) {
-        return KeyVersion.of(readRecord(key));
-    }
-
-    private void stage(ByteString key, KeyVersion version) {
-        staged.put(key, version);
-        if (savePointSet) {
-            stagedSinceSavePoint.add(key);
+    /** The client's session as this batch leaves it, or null if it has none. */
+    SessionRecord session(long clientId) {
+        SessionRecord session = sessions.known(clientId);
+        if (session == null) {
+            session = Sessions.read(this, clientId);
+            sessions.stage(clientId, session == null ? NO_SESSION : session);
+            return session;
         }
+        assert session.equals(Objects.requireNonNullElse(Sessions.read(this, clientId), NO_SESSION))
+                : "remembered session of client " + clientId + " differs from the store's";
+        return session == NO_SESSION ? null : session;
     }
 
+    void putSession(SessionRecord session) {
+        batchPut(StateKeys.session(session.getClientId()), session.toByteArray());
+        sessions.stage(session.getClientId(), session);
+    }
+
+    void deleteSession(long clientId) {
+        batchDelete(StateKeys.session(clientId));
+        sessions.stage(clientId, NO_SESSION);
+    }
+
+    /** Writes a key of another table than records and sessions, which have their own methods. */
     void put(byte[] key, byte[] value) {
+        checkNotRemembered(key);
+        batchPut(key, value);
+    }
+
+    /** Deletes a key of another table than records and sessions, which have their own methods. */
+    void delete(byte[] key) {
+        checkNotRemembered(key);
+        batchDelete(key);
+    }
+
+    /** Records and sessions written past their methods would leave the RecentState stale. */
+    private static void checkNotRemembered(byte[] key) {
+        byte table = key.length == 0 ? 0 : key[0];
+        Invariants.check(table != StateKeys.KV && table != StateKeys.SESSION,
+                "a record or session key written around the apply batch's cache: table '%c'", (char) table);
+    }
+
+    private void batchPut(byte[] key, byte[] value) {
         try {
             batch.put(key, value);
         } catch (RocksDBException e) {
@@ -134,7 +159,7 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         }
     }
 
-    void delete(byte[] key) {
+    private void batchDelete(byte[] key) {
         try {
             batch.delete(key);
         } catch (RocksDBException e) {
@@ -144,9 +169,9 @@ final class ApplyBatch implements KvReader, AutoCloseable {
 
     /** One level only: a command's writes. */
     void setSavePoint() {
-        Invariants.check(!savePointSet, "apply batch save point set twice");
+        keyVersions.beginCommand();
+        sessions.beginCommand();
         batch.setSavePoint();
-        savePointSet = true;
     }
 
     /** Drops every write since the last save point, and the save point. */
@@ -156,10 +181,8 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "rolling back a failed command", where);
         }
-        for (ByteString key : stagedSinceSavePoint) {
-            staged.put(key, null);
-        }
-        endSavePoint();
+        keyVersions.rollBackCommand();
+        sessions.rollBackCommand();
     }
 
     /** Keeps the writes since the last save point and forgets the save point. */
@@ -169,13 +192,8 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "releasing a save point", where);
         }
-        endSavePoint();
-    }
-
-    private void endSavePoint() {
-        Invariants.check(savePointSet, "apply batch save point ended without one");
-        savePointSet = false;
-        stagedSinceSavePoint.clear();
+        keyVersions.endCommand();
+        sessions.endCommand();
     }
 
     int count() {
@@ -184,13 +202,13 @@ final class ApplyBatch implements KvReader, AutoCloseable {
 
     /** Writes the batch, then publishes its key versions to the cache (not if the write fails). */
     void write(WriteOptions options) {
-        Invariants.check(!savePointSet, "apply batch written inside a command");
         try {
             db.write(options, batch);
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "writing the applied batch", where);
         }
-        versions.publish(staged);
+        keyVersions.publish();
+        sessions.publish();
     }
 
     @Override

@@ -56,7 +56,7 @@ final class CommandApplier {
             if (sequence == 0) {
                 return error(entry, ErrorCode.BAD_REQUEST, "request of client " + clientId + " has sequence 0; sequences start at 1");
             }
-            session = Sessions.load(context.batch, clientId);
+            session = context.batch.session(clientId);
             if (session != null && Long.compareUnsigned(sequence, session.getLastSequence()) <= 0) {
                 return answerRetry(context, entry, command, session);
             }
@@ -80,7 +80,7 @@ final class CommandApplier {
         if (clientId != 0) {
             long lastSeen = session == null ? command.getProposedAtMillis()
                     : Math.max(session.getLastSeenMillis(), command.getProposedAtMillis());
-            Sessions.store(context.batch, SessionRecord.newBuilder().setClientId(clientId).setLastSequence(sequence)
+            context.batch.putSession(SessionRecord.newBuilder().setClientId(clientId).setLastSequence(sequence)
                     .setLastResponse(response.toByteString()).setLastSeenMillis(lastSeen).build());
         }
         return new ApplyResult.Ok(entry.index(), entry.term(), response);
@@ -93,7 +93,7 @@ final class CommandApplier {
                     "stale sequence: request %d of client %d is older than the last applied request %d",
                     sequence, session.getClientId(), session.getLastSequence()));
         }
-        Sessions.store(context.batch, session.toBuilder()
+        context.batch.putSession(session.toBuilder()
                 .setLastSeenMillis(Math.max(session.getLastSeenMillis(), command.getProposedAtMillis())).build());
         return new ApplyResult.Ok(entry.index(), entry.term(), storedResponse(command.getOpCase(), session));
     }

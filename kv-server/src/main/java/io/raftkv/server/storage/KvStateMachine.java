@@ -40,8 +40,8 @@ public final class KvStateMachine implements AutoCloseable {
     private final ReentrantReadWriteLock databaseLock = new ReentrantReadWriteLock();
     /** Serialises the writer operations: apply, checkpoint, install, close. */
     private final Object writer = new Object();
-    /** Versions of the live database's keys; the writer's, like the batches that fill it. */
-    private final KeyVersionCache keyVersions = new KeyVersionCache(KeyVersionCache.DEFAULT_CAPACITY);
+    /** Key versions and sessions of the live database; the writer's, like the batches that fill it. */
+    private final RecentState recent = RecentState.withDefaultCapacity();
     private StateDb database;
     private volatile AppliedState state;
     private volatile boolean closed;
@@ -91,7 +91,7 @@ public final class KvStateMachine implements AutoCloseable {
             checkOpen();
             AppliedState before = state;
             List<ApplyResult> results = new ArrayList<>(entries.size());
-            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), keyVersions)) {
+            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), recent)) {
                 ApplyContext context = new ApplyContext(batch, before);
                 for (Entry entry : entries) {
                     if (entry.index() <= context.appliedIndex) {
@@ -219,18 +219,20 @@ public final class KvStateMachine implements AutoCloseable {
             Opened opened = openVerified(next, checkpointDir, metadata);
             StateDb candidate = opened.database();
             AppliedState installed = opened.state();
+            StateDb old;
             databaseLock.writeLock().lock();
             try {
-                StateDb old = database;
+                old = database;
                 old.close();
                 directory.switchTo(next);
                 database = candidate;
                 state = installed;
-                keyVersions.clear();
-                FileSync.deleteTree(old.path());
+                recent.clear();
             } finally {
                 databaseLock.writeLock().unlock();
             }
+            // Outside the lock: serializable reads wait on it on the network threads.
+            FileSync.deleteTree(old.path());
             LOG.info("state machine installed snapshot index={} term={} from={} revision={}", metadata.index(),
                     metadata.term(), checkpointDir, installed.revision());
         }
@@ -246,7 +248,7 @@ public final class KvStateMachine implements AutoCloseable {
             Invariants.check(state.index() == 0, "bootstrap of a state machine that has applied up to %d", state.index());
             AppliedState before = state;
             AppliedState after = new AppliedState(1, 1, before.revision(), Membership.initial(initial, members));
-            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), keyVersions)) {
+            try (ApplyBatch batch = new ApplyBatch(database.db(), database.path(), recent)) {
                 StateMeta.write(batch, before, after);
                 batch.write(database.writeOptions());
             }

@@ -14,8 +14,8 @@ import java.util.List;
 final class Sessions {
     private Sessions() {}
 
-    /** The client's session, or null. */
-    static SessionRecord load(KvReader reader, long clientId) {
+    /** The client's session as the reader holds it, or null; {@link ApplyBatch#session} remembers it. */
+    static SessionRecord read(KvReader reader, long clientId) {
         byte[] value = reader.get(StateKeys.session(clientId));
         return value == null ? null : parse(clientId, value);
     }
@@ -28,10 +28,6 @@ final class Sessions {
         }
     }
 
-    static void store(ApplyBatch batch, SessionRecord session) {
-        batch.put(StateKeys.session(session.getClientId()), session.toByteArray());
-    }
-
     /**
      * Removes every session whose last_seen_millis is strictly below {@code nowMillis} and returns
      * how many. The leader proposes {@code ExpireSessions{now_millis = its clock - session ttl}}, so
@@ -40,16 +36,16 @@ final class Sessions {
      * old sequence is treated as new and applied again: the ttl must exceed any client's retry time.
      */
     static int expire(ApplyBatch batch, long nowMillis) {
-        List<byte[]> doomed = new ArrayList<>();
+        List<Long> doomed = new ArrayList<>();
         batch.scan(StateKeys.tableStart(StateKeys.SESSION), StateKeys.tableEnd(StateKeys.SESSION), (key, value) -> {
-            SessionRecord session = parse(ByteBuffer.wrap(key, 1, 8).getLong(), value);
-            if (Long.compareUnsigned(session.getLastSeenMillis(), nowMillis) < 0) {
-                doomed.add(key);
+            long clientId = ByteBuffer.wrap(key, 1, 8).getLong();
+            if (Long.compareUnsigned(parse(clientId, value).getLastSeenMillis(), nowMillis) < 0) {
+                doomed.add(clientId);
             }
             return true;
         });
-        for (byte[] key : doomed) {
-            batch.delete(key);
+        for (long clientId : doomed) {
+            batch.deleteSession(clientId);
         }
         return doomed.size();
     }

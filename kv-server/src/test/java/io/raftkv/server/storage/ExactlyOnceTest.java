@@ -101,6 +101,20 @@ class ExactlyOnceTest {
     }
 
     @Test
+    void aSessionWrittenExpiredAndUsedAgainInOneBatchIsNewAfterTheExpiryInThatBatchAndTheNext() {
+        Command first = withSession(put("a", "1"), CLIENT, 1, 1_000);
+        List<ApplyResult> results = machine.apply(List.of(command(nextIndex++, first),
+                command(nextIndex++, expireSessions(2_000)), command(nextIndex++, first)));
+        assertEquals(3, results.size());
+        assertEquals(2, machine.range(get("a")).getKvs(0).getVersion(), "the retry after the expiry applied again");
+        apply(first);
+        assertEquals(2, machine.range(get("a")).getKvs(0).getVersion(), "the session it started recognises it");
+        apply(expireSessions(2_000));
+        apply(first);
+        assertEquals(3, machine.range(get("a")).getKvs(0).getVersion(), "expired again, in a batch of its own");
+    }
+
+    @Test
     void aRetryRefreshesLastSeenSoTheSessionOutlivesAnExpiry() {
         Command request = withSession(put("a", "1"), CLIENT, 1, 1_000);
         apply(request);

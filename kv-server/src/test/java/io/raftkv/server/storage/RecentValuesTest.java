@@ -10,13 +10,13 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class KeyVersionCacheTest {
+class RecentValuesTest {
     private static final KeyVersion V1 = new KeyVersion(2, 1);
     private static final KeyVersion V2 = new KeyVersion(2, 2);
 
     @Test
     void theLeastRecentlyUsedKeyIsDroppedBeyondTheCapacity() {
-        KeyVersionCache cache = new KeyVersionCache(2);
+        RecentValues<ByteString, KeyVersion> cache = new RecentValues<>(2);
         cache.publish(Map.of(bytes("a"), V1, bytes("b"), V1));
         cache.get(bytes("a"));
         cache.publish(Map.of(bytes("c"), V1));
@@ -28,7 +28,7 @@ class KeyVersionCacheTest {
 
     @Test
     void aPublishedNullForgetsTheKeyAndAVersionReplacesIt() {
-        KeyVersionCache cache = new KeyVersionCache(10);
+        RecentValues<ByteString, KeyVersion> cache = new RecentValues<>(10);
         cache.publish(Map.of(bytes("a"), V1, bytes("b"), V1));
         Map<ByteString, KeyVersion> written = new HashMap<>();
         written.put(bytes("a"), null);
