@@ -34,7 +34,7 @@ public enum NodeFlag {
     INBOUND_QUEUE("--inbound-queue", "N", "8192", "peer messages waiting for the raft loop; then dropped"),
     APPLY_QUEUE("--apply-queue", "N", "1024", "committed batches waiting for the apply thread"),
     READ_QUEUE("--read-queue", "N", "4096", "linearizable reads waiting for a read index; then RESOURCE_EXHAUSTED"),
-    SNAPSHOT_ENTRIES("--snapshot-entries", "N", "10000", "take a snapshot after this many applied entries"),
+    SNAPSHOT_ENTRIES("--snapshot-entries", "N", "100000", "take a snapshot after this many applied entries"),
     SNAPSHOT_RETAIN_ENTRIES("--snapshot-retain-entries", "N", "5000",
             "log entries kept after a snapshot, so a lagging follower catches up without one"),
     SESSION_TTL_MS("--session-ttl-ms", "MS", "600000",

@@ -64,7 +64,7 @@ class NodeConfigTest {
         assertEquals(8192, config.inboundQueueCapacity());
         assertEquals(1024, config.applyQueueCapacity());
         assertEquals(4096, config.readQueueCapacity());
-        assertEquals(10_000, config.snapshotEntries());
+        assertEquals(100_000, config.snapshotEntries());
         assertEquals(5_000, config.snapshotRetainEntries());
         assertEquals(600_000, config.sessionTtlMillis());
         assertEquals(256L << 20, config.diskReserveBytes());

@@ -171,6 +171,18 @@ public final class KvStateMachine implements AutoCloseable {
     }
 
     /**
+     * Starts writing the applied state to disk in the background, so that the next
+     * {@link #checkpoint}, which flushes what is left synchronously, finds little left and holds the
+     * apply thread only briefly.
+     */
+    public void flushAhead() {
+        synchronized (writer) {
+            checkOpen();
+            database.flushInBackground();
+        }
+    }
+
+    /**
      * Checkpoints the state at its applied index into {@code <snapshotsRoot>/snap-<term>-<index>}
      * (written as {@code .tmp}, synced, renamed; an existing one of that name is reused), then
      * prunes all but the newest {@link #CHECKPOINTS_KEPT} checkpoints. The log's snapshot record

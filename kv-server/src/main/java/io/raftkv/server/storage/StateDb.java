@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -84,6 +85,18 @@ final class StateDb implements AutoCloseable {
             checkpoint.createCheckpoint(target.toString());
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "checkpointing the state machine into " + target.getFileName(), path);
+        }
+    }
+
+    /**
+     * Starts writing the memtable to an SST file in the background and returns at once; writes go on
+     * into a new memtable meanwhile.
+     */
+    void flushInBackground() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(false)) {
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "starting a background flush", path);
         }
     }
 

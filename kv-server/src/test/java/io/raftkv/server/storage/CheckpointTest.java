@@ -57,6 +57,23 @@ class CheckpointTest {
     }
 
     @Test
+    void aCheckpointAfterABackgroundFlushHoldsTheEntriesFromBeforeAndAfterTheFlush() {
+        Path snapshots = dir.resolve("snapshots");
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            source.apply(puts(2, 40));
+            source.flushAhead();
+            source.apply(puts(41, 60));
+            CheckpointInfo checkpoint = source.checkpoint(snapshots);
+            assertEquals(60, checkpoint.metadata().index());
+            try (KvStateMachine target = KvStateMachine.open(dir.resolve("b"))) {
+                target.install(checkpoint.directory(), checkpoint.metadata());
+                assertEquals(source.range(EVERYTHING), target.range(EVERYTHING));
+                assertEquals(59, target.range(EVERYTHING).getCount(), "one key per put of entries 2..60");
+            }
+        }
+    }
+
+    @Test
     void anInstalledStateSurvivesAReopenAndTheOldDatabaseIsGone() throws Exception {
         Path snapshots = dir.resolve("snapshots");
         CheckpointInfo checkpoint;
