@@ -180,7 +180,7 @@ public final class ApplyLoop implements AutoCloseable {
             takeSnapshot();
         } else if (!flushedAhead && sinceSnapshot >= snapshotEntries - snapshotEntries / FLUSH_AHEAD_FRACTION) {
             // The checkpoint flushes the memtable while the apply thread waits: 100,000 entries of
-            // memtable took up to 300 ms. Flushed in the background shortly before, it finds a small one.
+            // memtable held it up to 640 ms. Flushed in the background shortly before, it finds a small one.
             stateMachine.flushAhead();
             flushedAhead = true;
         }

@@ -200,7 +200,7 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         return batch.count();
     }
 
-    /** Writes the batch, then publishes its key versions to the cache (not if the write fails). */
+    /** Writes the batch, then publishes its key versions and sessions (not if the write fails). */
     void write(WriteOptions options) {
         try {
             db.write(options, batch);
