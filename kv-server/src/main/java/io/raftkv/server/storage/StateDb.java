@@ -30,13 +30,16 @@ final class StateDb implements AutoCloseable {
 
     private final Options options;
     private final LRUCache blockCache;
+    /** Native, like the cache: the options refer to it until the database is closed. */
+    private final BloomFilter bloomFilter;
     private final RocksDB db;
     private final WriteOptions writeOptions;
 
-    private StateDb(Path path, Options options, LRUCache blockCache, RocksDB db) {
+    private StateDb(Path path, Options options, LRUCache blockCache, BloomFilter bloomFilter, RocksDB db) {
         this.path = path;
         this.options = options;
         this.blockCache = blockCache;
+        this.bloomFilter = bloomFilter;
         this.db = db;
         this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(false);
     }
@@ -44,27 +47,29 @@ final class StateDb implements AutoCloseable {
     /** @throws StorageFailedException naming the directory if RocksDB cannot open it */
     static StateDb open(Path path, boolean createIfMissing) {
         LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        BloomFilter bloomFilter = new BloomFilter(10, false);
         Options options = new Options().setCreateIfMissing(createIfMissing).setParanoidChecks(true)
-                .setTableFormatConfig(tableFormat(blockCache));
+                .setTableFormatConfig(tableFormat(blockCache, bloomFilter));
         try {
-            return new StateDb(path, options, blockCache, RocksDB.open(options, path.toString()));
+            return new StateDb(path, options, blockCache, bloomFilter, RocksDB.open(options, path.toString()));
         } catch (RocksDBException e) {
             options.close();
             blockCache.close();
+            bloomFilter.close();
             throw StorageErrors.of(e, "opening the state machine database", path);
         }
     }
 
     /**
-     * Every put reads the key's previous record (its create revision and version) and the client's
-     * session. Without filters such a point read searches a data block in every L0 file and level it
-     * may be in; a Bloom filter (10 bits a key, about 1% false positives) lets it skip the files
+     * Client reads, and the apply thread when a key or session is not in its {@link RecentState},
+     * are point reads. Without filters such a point read searches a data block in every L0 file and
+     * level it may be in; a Bloom filter (10 bits a key, about 1% false positives) lets it skip the files
      * that do not hold the key. Filters are built as files are written, so older files keep working.
      * The block cache holds uncompressed blocks: with RocksDB's default of 32 MiB and 100k keys, a
      * third of those reads' time in the profile went to fetching and decompressing blocks again.
      */
-    private static BlockBasedTableConfig tableFormat(LRUCache blockCache) {
-        return new BlockBasedTableConfig().setFilterPolicy(new BloomFilter(10, false)).setBlockCache(blockCache);
+    private static BlockBasedTableConfig tableFormat(LRUCache blockCache, BloomFilter bloomFilter) {
+        return new BlockBasedTableConfig().setFilterPolicy(bloomFilter).setBlockCache(blockCache);
     }
 
     Path path() {
@@ -115,5 +120,6 @@ final class StateDb implements AutoCloseable {
         db.close();
         options.close();
         blockCache.close();
+        bloomFilter.close();
     }
 }
