@@ -98,7 +98,7 @@ public final class RaftKvNode implements AutoCloseable {
     public static RaftKvNode start(NodeConfig config, Consumer<Throwable> onFatal) throws IOException {
         Files.createDirectories(config.dataDir());
         StorageOptions options = new StorageOptions(StorageOptions.DEFAULTS.tailCacheBytesMax(), config.diskReserveBytes(),
-                config.snapshotRetainEntries());
+                config.snapshotRetainEntries(), StorageOptions.DEFAULTS.walSegmentBytes());
         NodeStorage storage = NodeStorage.open(config.dataDir(), config.clusterId(), config.nodeId(), options);
         NodeMetrics metrics = null;
         RaftKvNode node = null;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * <pre>
  *   &lt;root&gt;/lock        held with FileChannel.tryLock: one process per directory
  *   &lt;root&gt;/identity    cluster id and node id (see {@link IdentityFile})
- *   &lt;root&gt;/log/        the Raft log ({@link RocksLogStore})
+ *   &lt;root&gt;/log/        the Raft log ({@link WalLogStore})
  *   &lt;root&gt;/state/      the key-value state ({@link KvStateMachine})
  *   &lt;root&gt;/snapshots/  checkpoints of the state ({@link CheckpointDirectory})
  * </pre>

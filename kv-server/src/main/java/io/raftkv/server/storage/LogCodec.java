@@ -8,46 +8,38 @@ import io.raftkv.raft.HardState;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMetadata;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The byte layout of the log store's records. Every value starts with a CRC32C of the rest, checked
- * on every read, so a flipped bit is reported as {@link CorruptLogException} instead of being fed to
- * Raft (RocksDB's block checksums do not cover a bug or a stray write above RocksDB).
+ * The byte layout of the log store's records (the values of {@link WalFrames}). Every value starts
+ * with a CRC32C of the rest, checked on every read, so a flipped bit is reported as
+ * {@link CorruptLogException} instead of being fed to Raft.
  * <ul>
- *   <li>Entry, key = index as 8 bytes big-endian (so keys sort by index), value =
- *       {@code crc32c(4) | index(8) | term(8) | type(1) | data}; the CRC covers index, term, type, data.</li>
+ *   <li>Entry: {@code crc32c(4) | index(8) | term(8) | type(1) | data}; the CRC covers index, term, type, data.</li>
  *   <li>Hard state: {@code crc32c(4) | term(8) | vote(8) | commit(8)}.</li>
  *   <li>Boundary: {@code crc32c(4) | index(8) | term(8) | ConfState proto}.</li>
  *   <li>Snapshot: {@code crc32c(4) | index(8) | term(8) | length(4) | ConfState proto | descriptor}.</li>
  * </ul>
  */
 final class LogCodec {
-    static final byte[] HARD_STATE_KEY = "hard_state".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] BOUNDARY_KEY = "boundary".getBytes(StandardCharsets.US_ASCII);
-    static final byte[] SNAPSHOT_KEY = "snapshot".getBytes(StandardCharsets.US_ASCII);
     private static final int CRC_BYTES = 4;
     private static final int ENTRY_HEADER_BYTES = CRC_BYTES + 8 + 8 + 1;
 
     private LogCodec() {}
-
-    static byte[] entryKey(long index) {
-        return ByteBuffer.allocate(8).putLong(index).array();
-    }
-
-    static long indexOfKey(byte[] key) {
-        if (key.length != 8) {
-            throw new CorruptLogException("log entry key of " + key.length + " bytes (expected 8)");
-        }
-        return ByteBuffer.wrap(key).getLong();
-    }
 
     static byte[] encodeEntry(Entry entry) {
         ByteBuffer buffer = ByteBuffer.allocate(ENTRY_HEADER_BYTES + entry.data().length);
         buffer.position(CRC_BYTES);
         buffer.putLong(entry.index()).putLong(entry.term()).put((byte) entry.type().ordinal()).put(entry.data());
         return sealed(buffer.array());
+    }
+
+    /** Decodes an entry value whose index is not known beforehand (a WAL replay), verifying its CRC. */
+    static Entry decodeEntryValue(byte[] value) {
+        if (value.length < ENTRY_HEADER_BYTES) {
+            throw new CorruptLogException("log entry is corrupt: " + value.length + " bytes is too short");
+        }
+        return decodeEntry(ByteBuffer.wrap(value).getLong(CRC_BYTES), value);
     }
 
     /** Decodes the value stored under {@code keyIndex}, verifying its CRC and that it is that entry. */

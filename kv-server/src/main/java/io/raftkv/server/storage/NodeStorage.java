@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a node keeps on disk, opened together and reconciled: the locked
- * {@link DataDirectory}, the {@link RocksLogStore}, the {@link KvStateMachine} and the
+ * {@link DataDirectory}, the {@link WalLogStore}, the {@link KvStateMachine} and the
  * {@link CheckpointDirectory}. On open it repairs the one crash window the Ready order leaves: a
  * snapshot saved to the log but not yet installed in the state machine (the log's entries below it
  * are gone), by installing the checkpoint the log's snapshot record names. It refuses to start when
@@ -23,13 +23,13 @@ public final class NodeStorage implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStorage.class);
 
     private final DataDirectory directory;
-    private final RocksLogStore log;
+    private final WalLogStore log;
     private final KvStateMachine stateMachine;
     private final CheckpointDirectory checkpoints;
     private final DiskReserve diskReserve;
     private final StorageOptions options;
 
-    private NodeStorage(DataDirectory directory, RocksLogStore log, KvStateMachine stateMachine,
+    private NodeStorage(DataDirectory directory, WalLogStore log, KvStateMachine stateMachine,
                         CheckpointDirectory checkpoints, StorageOptions options) {
         this.directory = directory;
         this.log = log;
@@ -49,10 +49,10 @@ public final class NodeStorage implements AutoCloseable {
      */
     public static NodeStorage open(Path root, long clusterId, long nodeId, StorageOptions options) {
         DataDirectory directory = DataDirectory.open(root, clusterId, nodeId);
-        RocksLogStore log = null;
+        WalLogStore log = null;
         KvStateMachine stateMachine = null;
         try {
-            log = RocksLogStore.open(directory.log(), options.tailCacheBytesMax());
+            log = WalLogStore.open(directory.log(), options.tailCacheBytesMax(), options.walSegmentBytes());
             stateMachine = KvStateMachine.open(directory.state());
             CheckpointDirectory checkpoints = new CheckpointDirectory(directory.snapshots());
             checkpoints.deleteStaging();
@@ -75,7 +75,7 @@ public final class NodeStorage implements AutoCloseable {
         return directory;
     }
 
-    public RocksLogStore log() {
+    public WalLogStore log() {
         return log;
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
  * and a follower's next read is usually just behind the tail. Bounded by bytes (the oldest entries
  * are evicted first). Invariant: the cached entries are contiguous, and when the cache is not empty
  * its last index is the log's last index (the owner truncates and appends it together with the
- * log). Not thread-safe; guarded by its {@link RocksLogStore}.
+ * log). Not thread-safe; guarded by its {@link WalLogStore}.
  */
 final class TailCache {
     private final long bytesMax;

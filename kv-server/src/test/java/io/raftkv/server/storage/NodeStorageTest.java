@@ -28,7 +28,7 @@ class NodeStorageTest {
     void bootstrapStartsLogAndStateFromASnapshotAtIndexOneTermOne() {
         Bootstrap.initialize(root, 7, 1, INITIAL, List.of(member(1, false), member(2, false), member(3, false)));
         try (NodeStorage storage = NodeStorage.open(root, 7, 1, OPTIONS)) {
-            RocksLogStore log = storage.log();
+            WalLogStore log = storage.log();
             assertEquals(new HardState(1, 0, 1), log.hardState());
             assertEquals(2, log.firstIndex());
             assertEquals(1, log.lastIndex());
@@ -102,7 +102,7 @@ class NodeStorageTest {
     @Test
     void snapshotAndCompactKeepsTheRetainedLog() {
         Bootstrap.initialize(root, 7, 1, ConfState.ofVoters(1), List.of(member(1, false)));
-        StorageOptions retainTwo = new StorageOptions(OPTIONS.tailCacheBytesMax(), 0, 2);
+        StorageOptions retainTwo = new StorageOptions(OPTIONS.tailCacheBytesMax(), 0, 2, OPTIONS.walSegmentBytes());
         try (NodeStorage storage = NodeStorage.open(root, 7, 1, retainTwo)) {
             List<io.raftkv.raft.Entry> entries = TestEntries.run(2, 10, 1);
             storage.log().save(new HardState(1, 1, 10), entries, null, true);

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * raft-core's {@link RaftNode} driven on the RocksDB stores the way the raft loop drives it (Ready:
+ * raft-core's {@link RaftNode} driven on the on-disk stores (WAL log, RocksDB state) the way the raft loop drives it (Ready:
  * persist, apply, advance), across a restart after a compaction that retained a conf change.
  */
-class RaftNodeOnRocksStorageTest {
+class RaftNodeOnDiskStorageTest {
     private static final int READIES_MAX = 1_000;
 
     @TempDir
@@ -30,7 +30,7 @@ class RaftNodeOnRocksStorageTest {
     @Test
     void aSingleNodeCommitsAppliesCompactsAndRestartsFromItsOwnStorage() {
         Bootstrap.initialize(root, 7, 1, ConfState.ofVoters(1), List.of(member(1, false)));
-        StorageOptions retainFour = new StorageOptions(1 << 20, 0, 4);
+        StorageOptions retainFour = new StorageOptions(1 << 20, 0, 4, 64 << 10);
         try (NodeStorage storage = NodeStorage.open(root, 7, 1, retainFour)) {
             RaftNode node = new RaftNode(Config.defaults(1, 42), storage.log());
             node.campaign();
