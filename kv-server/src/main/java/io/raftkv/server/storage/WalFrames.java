@@ -18,12 +18,13 @@ final class WalFrames {
 
     /**
      * What a frame holds; the byte is the frame's kind on disk and must never be renumbered. A
-     * BOUNDARY drops the entries up to it (a compaction, or a snapshot the log holds); a RESET, with
-     * the same value, drops every entry (a leader's snapshot the log does not hold). The replay
-     * cannot tell the two apart by itself: the entry that decided it may be in a deleted segment.
+     * BOUNDARY drops the entries up to it (a compaction). A leader's snapshot is one frame, so a torn
+     * write cannot keep its record without its effect on the log: INSTALL when the log holds the
+     * snapshot's entry (the entries after it stay), REPLACE when it does not (every entry goes). The
+     * replay cannot tell those two apart by itself: the entry that decided it may be in a deleted segment.
      */
     enum Kind {
-        ENTRY(1), HARD_STATE(2), SNAPSHOT(3), BOUNDARY(4), RESET(5);
+        ENTRY(1), HARD_STATE(2), SNAPSHOT(3), BOUNDARY(4), INSTALL(5), REPLACE(6);
 
         final byte code;
 
@@ -96,13 +97,16 @@ final class WalFrames {
         return new Frame(kind, value, offset + HEADER_BYTES + length);
     }
 
-    /** Whether the part of some 512-byte disk sector that lies within [from, to) is all zeros. */
+    /**
+     * Whether a whole 512-byte disk sector that overlaps [from, to) holds only zeros. The whole sector,
+     * not just the frame's part of it: a frame's first bytes are often zeros (a length's high bytes),
+     * and a corrupt frame must not pass for a torn one.
+     */
     static boolean spansZeroSector(ByteBuffer bytes, int from, int to) {
         for (int sector = from - from % SECTOR_BYTES; sector < to; sector += SECTOR_BYTES) {
-            int start = Math.max(sector, from);
-            int end = Math.min(sector + SECTOR_BYTES, to);
+            int end = Math.min(sector + SECTOR_BYTES, bytes.limit());
             boolean zeros = true;
-            for (int i = start; i < end && zeros; i++) {
+            for (int i = sector; i < end && zeros; i++) {
                 zeros = bytes.get(i) == 0;
             }
             if (zeros) {

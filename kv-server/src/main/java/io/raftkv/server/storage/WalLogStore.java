@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * ({@link WalSegment}) in one write and, when Raft asks for durability, one fdatasync. Nothing is
  * ever rewritten in place: a truncation is a lower-indexed entry appended after the ones it replaces,
  * a compaction is a boundary record, and {@link WalReplay} rebuilds the state in write order on
- * open. Whole segments go once a boundary covers every entry in them. Each segment begins with the
- * boundary, snapshot and hard state in force when it was started, so deleting the older ones loses
- * nothing. The log holds {@code [firstIndex, lastIndex]}; the entry before firstIndex is the
+ * open. Whole segments go once a boundary covers every entry in them. Each segment after the first
+ * begins with the boundary, snapshot and hard state in force when it was started, synced before the
+ * file takes its name, so deleting the older ones loses nothing. The log holds {@code [firstIndex, lastIndex]}; the entry before firstIndex is the
  * {@link LogBoundary}. The latest snapshot may lie above the boundary: {@link #compact} keeps some log
  * below a new snapshot so a follower slightly behind catches up from the log.
  *
@@ -77,7 +77,7 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         try {
             return new WalLogStore(directory, tailCacheBytesMax, segmentBytes, segments, WalReplay.of(segments));
         } catch (RuntimeException e) {
-            segments.forEach(WalSegment::close);
+            closeAll(segments);
             throw e;
         }
     }
@@ -185,8 +185,7 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
                     && term(snapshotOrNull.index()) == snapshotOrNull.term();
             nextBoundary = new LogBoundary(snapshotOrNull.index(), snapshotOrNull.term(), snapshotOrNull.metadata().confState());
             nextLast = logHoldsSnapshot ? lastIndex() : snapshotOrNull.index();
-            batch.add(WalFrames.Kind.SNAPSHOT, LogCodec.encodeSnapshot(snapshotOrNull));
-            batch.add(logHoldsSnapshot ? WalFrames.Kind.BOUNDARY : WalFrames.Kind.RESET, LogCodec.encodeBoundary(nextBoundary));
+            batch.add(logHoldsSnapshot ? WalFrames.Kind.INSTALL : WalFrames.Kind.REPLACE, LogCodec.encodeSnapshot(snapshotOrNull));
         }
         List<Entry> kept = keptEntries(newEntries, nextBoundary, nextLast);
         int[] offsets = new int[kept.size()];
@@ -298,6 +297,15 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         return segments.size();
     }
 
+    /** The newest segment's file and where its frames end: for tests that cut a write short. */
+    synchronized Path newestSegment() {
+        return segments.getLast().path;
+    }
+
+    synchronized int newestSegmentEnd() {
+        return segments.getLast().position();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -307,7 +315,26 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         try {
             preparer.close();
         } finally {
-            segments.forEach(WalSegment::close);
+            closeAll(segments);
+        }
+    }
+
+    /** Closes every segment even if one fails to close, then reports the first failure. */
+    private static void closeAll(List<WalSegment> segments) {
+        RuntimeException first = null;
+        for (WalSegment segment : segments) {
+            try {
+                segment.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -386,11 +413,14 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         long seq = old.seq + 1;
         long firstIndex = lastIndex() + 1;
         Path prepared = preparer.take(seq, header.bytes() + batchBytes);
+        // The header is synced before the segment takes its name: a segment without it, once the
+        // ones before it are deleted, would replay without the term and vote.
+        WalSegment.writeHeader(prepared, header.frames());
         Path target = directory.resolve(WalSegment.name(seq, firstIndex));
         FileSync.moveAtomically(prepared, target);
         WalSegment next = WalSegment.open(target, seq, firstIndex);
         segments.add(next);
-        next.append(header.frames());
+        next.positionAt(header.bytes());
         preparer.prepare(seq + 1);
         LOG.debug("WAL rolled to segment={} firstIndex={}", target.getFileName(), firstIndex);
         return next;
@@ -398,14 +428,11 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
 
     /** Deletes the oldest segments while every entry they hold is at or below the boundary. */
     private void deleteCoveredSegments() {
-        boolean deleted = false;
         try {
             while (segments.size() > 1 && segments.get(1).firstIndex - 1 <= boundary.index()) {
                 segments.removeFirst().delete();
-                deleted = true;
-            }
-            if (deleted) {
-                // Replay refuses a sequence with a hole: an older file must not come back after a later one went.
+                // One unlink made durable before the next: an older file must not come back after a
+                // newer one went, or the replay finds a hole in the sequence and refuses to open.
                 FileSync.syncDirectory(directory);
             }
         } catch (StorageFailedException e) {
@@ -501,10 +528,10 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
             }
             return segments;
         } catch (IOException e) {
-            segments.forEach(WalSegment::close);
+            closeAll(segments);
             throw StorageErrors.of(e, "listing the WAL segments", directory);
         } catch (RuntimeException e) {
-            segments.forEach(WalSegment::close);
+            closeAll(segments);
             throw e;
         }
     }

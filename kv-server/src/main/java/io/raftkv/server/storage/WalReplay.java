@@ -3,7 +3,7 @@ package io.raftkv.server.storage;
 import io.raftkv.raft.Entry;
 import io.raftkv.raft.HardState;
 import io.raftkv.raft.Snapshot;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * Rebuilds the log's state by reading every frame of every segment in order, as the saves wrote
  * them: the last hard state, snapshot and boundary win; an entry at or below the last index
  * truncates the log there first (the leader's log won a conflict); a boundary drops the entries it
- * covers, a reset the whole log (a snapshot from the leader replaced it).
+ * covers; a leader's snapshot drops the entries up to it, or the whole log when the log did not
+ * hold it.
  *
  * <p>The oldest remaining segment may start with entries above its boundary record: the segments
  * before it were deleted once a later boundary covered them, and that boundary record comes later
@@ -30,22 +31,30 @@ final class WalReplay {
     Snapshot snapshot = Snapshot.EMPTY;
     LogBoundary boundary = LogBoundary.EMPTY;
     final EntryLocations locations = new EntryLocations(1);
+    /** Where the newest segment's tail is to be zeroed once the replay is accepted; -1 if it is clean. */
+    private int zeroFrom = -1;
 
     private WalReplay() {}
 
-    /** Replays the segments (oldest first); positions the newest one after its last whole frame. */
+    /**
+     * Replays the segments (oldest first); positions the newest one after its last whole frame. Only
+     * once the whole log has been found consistent is the newest segment's tail zeroed: a refused
+     * open leaves the files as they were, for whoever investigates.
+     */
     static WalReplay of(List<WalSegment> segments) {
         WalReplay replay = new WalReplay();
         for (int i = 0; i < segments.size(); i++) {
             WalSegment segment = segments.get(i);
-            boolean newest = i == segments.size() - 1;
             try {
-                replay.readSegment(segment, newest);
+                replay.readSegment(segment, i == segments.size() - 1);
             } catch (CorruptLogException e) {
                 throw new CorruptLogException(e.getMessage() + " (WAL segment " + segment.path + ")");
             }
         }
         replay.finish();
+        if (replay.zeroFrom >= 0) {
+            segments.getLast().zeroFrom(replay.zeroFrom);
+        }
         return replay;
     }
 
@@ -54,7 +63,7 @@ final class WalReplay {
     }
 
     private void readSegment(WalSegment segment, boolean newest) {
-        MappedByteBuffer bytes = segment.map();
+        ByteBuffer bytes = segment.readAll();
         int offset = 0;
         while (true) {
             WalFrames.Frame frame;
@@ -66,12 +75,15 @@ final class WalReplay {
                 }
                 LOG.warn("WAL ends in an interrupted write, dropping it segment={} offset={} reason={}",
                         segment.path, e.offset, e.getMessage());
-                segment.zeroFrom(e.offset);
+                zeroFrom = e.offset;
                 break;
             }
             if (frame == null) {
                 break;
             }
+            // Segments after the first are started with their header synced (WalLogStore.roll).
+            refuseUnless(offset > 0 || segment.seq == 0 || frame.kind() == WalFrames.Kind.BOUNDARY,
+                    "segment %d starts with a %s frame instead of its header", segment.seq, frame.kind());
             try {
                 apply(frame, segment.seq, offset);
             } catch (CorruptLogException e) {
@@ -79,38 +91,58 @@ final class WalReplay {
             }
             offset = frame.next();
         }
+        if (segment.seq > 0) {
+            refuseUnless(offset > 0, "segment %d holds no header", segment.seq);
+        }
         if (newest) {
-            if (!segment.isZeroFrom(offset)) {
+            if (zeroFrom < 0 && !isZeroFrom(bytes, offset)) {
                 // Bytes past the end are what an earlier crash's unsynced write left. Were a later
                 // append to end exactly where one of those frames starts, a replay would take it for
                 // ours, so they go before anything is appended.
                 LOG.warn("WAL holds stale bytes after its last frame, zeroing them segment={} offset={}", segment.path, offset);
-                segment.zeroFrom(offset);
+                zeroFrom = offset;
             }
             segment.positionAt(offset);
         }
     }
 
+    private static boolean isZeroFrom(ByteBuffer bytes, int offset) {
+        for (int i = offset; i < bytes.limit(); i++) {
+            if (bytes.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void apply(WalFrames.Frame frame, long seq, int offset) {
         switch (frame.kind()) {
             case HARD_STATE -> hardState = LogCodec.decodeHardState(frame.value());
-            case SNAPSHOT -> {
-                Snapshot next = LogCodec.decodeSnapshot(frame.value());
-                refuseUnless(next.index() >= snapshot.index(), "snapshot record %d goes back from %d", next.index(), snapshot.index());
-                snapshot = next;
-            }
+            case SNAPSHOT -> snapshot(LogCodec.decodeSnapshot(frame.value()));
             case BOUNDARY -> boundary(LogCodec.decodeBoundary(frame.value()));
-            case RESET -> {
-                LogBoundary next = LogCodec.decodeBoundary(frame.value());
-                refuseUnless(next.index() >= boundary.index(), "reset record %d goes back from %d", next.index(), boundary.index());
-                boundary = next;
-                locations.reset(next.index() + 1);
+            case INSTALL, REPLACE -> {
+                Snapshot installed = LogCodec.decodeSnapshot(frame.value());
+                snapshot(installed);
+                LogBoundary next = new LogBoundary(installed.index(), installed.term(), installed.metadata().confState());
+                if (frame.kind() == WalFrames.Kind.INSTALL) {
+                    boundary(next);
+                } else {
+                    refuseUnless(next.index() >= boundary.index(), "replacing snapshot %d goes back from boundary %d",
+                            next.index(), boundary.index());
+                    boundary = next;
+                    locations.reset(next.index() + 1);
+                }
             }
             case ENTRY -> {
                 Entry entry = LogCodec.decodeEntryValue(frame.value());
                 entry(entry.index(), entry.term(), EntryLocations.place(seq, offset));
             }
         }
+    }
+
+    private void snapshot(Snapshot next) {
+        refuseUnless(next.index() >= snapshot.index(), "snapshot record %d goes back from %d", next.index(), snapshot.index());
+        snapshot = next;
     }
 
     private void boundary(LogBoundary next) {

@@ -2,7 +2,6 @@ package io.raftkv.server.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,16 +54,39 @@ final class WalSegment implements AutoCloseable {
     }
 
     static WalSegment open(Path path, long seq, long firstIndex) {
+        FileChannel channel = null;
         try {
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = channel.size();
             if (size > Integer.MAX_VALUE) {
-                channel.close();
                 throw new CorruptLogException("WAL segment " + path + " is " + size + " bytes, larger than any raftkv writes");
             }
             return new WalSegment(path, seq, firstIndex, channel, (int) size);
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof IOException io) {
+                throw StorageErrors.of(io, "opening WAL segment " + path.getFileName(), path.getParent());
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Writes a new segment's first frames into its zero-filled file and syncs them. */
+    static void writeHeader(Path path, ByteBuffer frames) {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            long at = 0;
+            while (frames.hasRemaining()) {
+                at += channel.write(frames, at);
+            }
+            channel.force(false);
         } catch (IOException e) {
-            throw StorageErrors.of(e, "opening WAL segment " + path.getFileName(), path.getParent());
+            throw StorageErrors.of(e, "writing the header of WAL segment " + path.getFileName(), path.getParent());
         }
     }
 
@@ -124,12 +146,24 @@ final class WalSegment implements AutoCloseable {
         }
     }
 
-    /** The whole file, read-only, to replay it. */
-    MappedByteBuffer map() {
+    /**
+     * The whole file, read into memory to replay it (a mapping would hold a deleted segment's blocks
+     * until the garbage collector got round to it).
+     */
+    ByteBuffer readAll() {
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, 0, capacity);
+            ByteBuffer bytes = ByteBuffer.allocate(capacity);
+            int read = 0;
+            while (read < capacity) {
+                int n = channel.read(bytes, read);
+                if (n < 0) {
+                    break; // shorter than its recorded size: what is missing reads as zeros
+                }
+                read += n;
+            }
+            return bytes.clear();
         } catch (IOException e) {
-            throw StorageErrors.of(e, "mapping WAL segment " + path.getFileName(), path.getParent());
+            throw StorageErrors.of(e, "reading WAL segment " + path.getFileName(), path.getParent());
         }
     }
 
@@ -160,29 +194,6 @@ final class WalSegment implements AutoCloseable {
             throw StorageErrors.of(e, "reading WAL segment " + path.getFileName(), path.getParent());
         } catch (CorruptLogException e) {
             throw new CorruptLogException(e.getMessage() + " in " + path);
-        }
-    }
-
-    /** The bytes from offset to the end hold only zeros. */
-    boolean isZeroFrom(int offset) {
-        try {
-            ByteBuffer chunk = ByteBuffer.allocate(ZEROS_BYTES);
-            for (long at = offset; at < capacity; ) {
-                chunk.clear().limit((int) Math.min(ZEROS_BYTES, capacity - at));
-                int read = channel.read(chunk, at);
-                if (read <= 0) {
-                    return true; // a file shorter than its recorded size reads as the end
-                }
-                for (int i = 0; i < read; i++) {
-                    if (chunk.get(i) != 0) {
-                        return false;
-                    }
-                }
-                at += read;
-            }
-            return true;
-        } catch (IOException e) {
-            throw StorageErrors.of(e, "reading WAL segment " + path.getFileName(), path.getParent());
         }
     }
 

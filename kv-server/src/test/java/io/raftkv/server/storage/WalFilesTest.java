@@ -124,13 +124,8 @@ class WalFilesTest {
 
     @Test
     void aWriteCutShortAtTheEndIsDroppedAndTheLogGoesOnFromBeforeIt() throws IOException {
-        try (WalLogStore log = WalLogStore.open(dir, 0, 64 << 10)) {
-            log.save(new HardState(1, 1, 2), run(1, 3, 1), null, true);
-            log.save(null, List.of(Entry.normal(4, 1, filled((byte) 'x', 3000))), null, true);
-        }
+        int sector = writeEntryFourOfThreeThousandXs();
         Path segment = segmentFiles().getLast();
-        byte[] bytes = Files.readAllBytes(segment);
-        int sector = firstSectorFilledWith(bytes, (byte) 'x');
         writeAt(segment, sector, new byte[512]); // that sector never reached the disk
         try (WalLogStore log = WalLogStore.open(dir, 0, 64 << 10)) {
             assertEquals(3, log.lastIndex());
@@ -144,13 +139,8 @@ class WalFilesTest {
 
     @Test
     void aFlippedBitInWrittenDataRefusesTheOpenInsteadOfDroppingTheTail() throws IOException {
-        try (WalLogStore log = WalLogStore.open(dir, 0, 64 << 10)) {
-            log.save(new HardState(1, 1, 2), run(1, 3, 1), null, true);
-            log.save(null, List.of(Entry.normal(4, 1, filled((byte) 'x', 3000))), null, true);
-        }
+        int sector = writeEntryFourOfThreeThousandXs();
         Path segment = segmentFiles().getLast();
-        byte[] bytes = Files.readAllBytes(segment);
-        int sector = firstSectorFilledWith(bytes, (byte) 'x');
         writeAt(segment, sector + 7, new byte[] {'y'});
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> WalLogStore.open(dir, 0, 64 << 10));
         assertTrue(e.getMessage().contains("CRC32C mismatch"), e.getMessage());
@@ -159,11 +149,8 @@ class WalFilesTest {
 
     @Test
     void aDamagedFrameInAnOlderSegmentRefusesTheOpen() throws IOException {
-        try (WalLogStore log = open(0)) {
-            for (long index = 1; index <= 100; index += 10) {
-                log.save(new HardState(1, 1, index - 1), run(index, index + 9, 1), null, true);
-            }
-        }
+        writeSixHundredEntries();
+        assertTrue(segmentFiles().size() >= 2);
         Path oldest = segmentFiles().getFirst();
         writeAt(oldest, 200, new byte[512]);
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> open(0));
@@ -190,11 +177,7 @@ class WalFilesTest {
 
     @Test
     void aMissingSegmentInTheMiddleRefusesTheOpen() throws IOException {
-        try (WalLogStore log = open(0)) {
-            for (long index = 1; index <= 600; index += 10) {
-                log.save(new HardState(1, 1, index - 1), run(index, index + 9, 1), null, true);
-            }
-        }
+        writeSixHundredEntries();
         List<Path> files = segmentFiles();
         Files.delete(files.get(files.size() / 2));
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> open(0));
@@ -203,14 +186,18 @@ class WalFilesTest {
 
     @Test
     void aMissingOldestSegmentTheBoundaryDoesNotCoverRefusesTheOpen() throws IOException {
-        try (WalLogStore log = open(0)) {
-            for (long index = 1; index <= 600; index += 10) {
-                log.save(new HardState(1, 1, index - 1), run(index, index + 9, 1), null, true);
-            }
-        }
+        writeSixHundredEntries();
         Files.delete(segmentFiles().getFirst());
         CorruptLogException e = assertThrows(CorruptLogException.class, () -> open(0));
         assertTrue(e.getMessage().contains("are missing"), e.getMessage());
+    }
+
+    @Test
+    void aSegmentWhoseHeaderIsGoneRefusesTheOpen() throws IOException {
+        writeSixHundredEntries();
+        writeAt(segmentFiles().get(1), 0, new byte[512]);
+        CorruptLogException e = assertThrows(CorruptLogException.class, () -> open(0));
+        assertTrue(e.getMessage().contains("header"), e.getMessage());
     }
 
     @Test
@@ -242,6 +229,24 @@ class WalFilesTest {
         try (WalLogStore log = open(0)) {
             assertEquals(3 * SEGMENT_BYTES, log.entries(1, 2, Long.MAX_VALUE).getFirst().data().length);
             assertEquals(run(2, 3, 1), log.entries(2, 4, Long.MAX_VALUE));
+        }
+    }
+
+    /** Entries 1..3, then entry 4 of 3,000 'x' bytes in a save of its own; returns a sector inside entry 4. */
+    private int writeEntryFourOfThreeThousandXs() throws IOException {
+        try (WalLogStore log = WalLogStore.open(dir, 0, 64 << 10)) {
+            log.save(new HardState(1, 1, 2), run(1, 3, 1), null, true);
+            log.save(null, List.of(Entry.normal(4, 1, filled((byte) 'x', 3000))), null, true);
+        }
+        return firstSectorFilledWith(Files.readAllBytes(segmentFiles().getLast()), (byte) 'x');
+    }
+
+    /** Entries 1..600 in saves of ten, each with the hard state: several segments of 4 KiB. */
+    private void writeSixHundredEntries() {
+        try (WalLogStore log = open(0)) {
+            for (long index = 1; index <= 600; index += 10) {
+                log.save(new HardState(1, 1, index - 1), run(index, index + 9, 1), null, true);
+            }
         }
     }
 

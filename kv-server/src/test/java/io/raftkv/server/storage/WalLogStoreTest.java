@@ -81,6 +81,10 @@ class WalLogStoreTest {
             assertThrows(AssertionError.class, () -> log.save(new HardState(1, 1, 3), run(1, 2, 1), null, true));
             assertEquals(0, log.lastIndex(), "nothing of the refused save was written");
         }
+        try (WalLogStore log = open()) {
+            assertEquals(0, log.lastIndex(), "nothing of the refused save reached the disk");
+            assertEquals(HardState.EMPTY, log.hardState());
+        }
     }
 
     @Test
@@ -104,6 +108,9 @@ class WalLogStoreTest {
             log.save(new HardState(1, 0, 4), run(1, 6, 1), null, true);
             assertThrows(AssertionError.class, () -> log.save(null, run(4, 4, 2), null, true));
             assertEquals(6, log.lastIndex());
+        }
+        try (WalLogStore log = open()) {
+            assertEquals(run(1, 6, 1), log.entries(1, 7, Long.MAX_VALUE), "nothing of the refused save reached the disk");
         }
     }
 
@@ -273,6 +280,15 @@ class WalLogStoreTest {
         assertFalse(failed instanceof StorageFullException, failed.toString());
         assertTrue(full.getMessage().contains("saving to the log failed in " + dir), full.getMessage());
         assertTrue(failed.getMessage().contains("IOError"), failed.getMessage());
+    }
+
+    @Test
+    void aFileSystemOutOfSpaceBecomesStorageFullAndOtherIoErrorsStorageFailed() {
+        StorageFailedException full = StorageErrors.of(new java.io.IOException("No space left on device"), "writing WAL segment", dir);
+        StorageFailedException failed = StorageErrors.of(new java.io.IOException("Input/output error"), "writing WAL segment", dir);
+        assertTrue(full instanceof StorageFullException, full.toString());
+        assertFalse(failed instanceof StorageFullException, failed.toString());
+        assertTrue(failed.getMessage().contains("writing WAL segment failed in " + dir), failed.getMessage());
     }
 
     @Test
