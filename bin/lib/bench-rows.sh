@@ -5,10 +5,11 @@
 #   bench_rows_run OUT_DIR WARMUP DURATION [BENCH_OPTION...]
 #
 # Fills the key space first (100,000 puts at 256 in flight, which also warms the servers), then
-# runs each row with bin/raftkv-bench and the given options (e.g. --protocol etcd --endpoints
-# 127.0.0.1:32379 --target first): put at 1, 16, 64 and 256 in flight, linearizable and
-# serializable get at 64 and 256; 16-byte keys uniform over 100,000 keys, 100-byte values. Writes
-# one JSON result per row to OUT_DIR/<op>-<inflight>.json and prints a markdown table on stdout.
+# runs the rows one after another in one bin/raftkv-bench process (--rows; a process per row spent
+# each row's first seconds compiling the client) with the given options (e.g. --protocol etcd
+# --endpoints 127.0.0.1:32379 --target first): put at 1, 16, 64 and 256 in flight, linearizable
+# and serializable get at 64 and 256; 16-byte keys uniform over 100,000 keys, 100-byte values.
+# Writes one JSON result per row to OUT_DIR/<op>-<inflight>.json and prints a markdown table on stdout.
 # Safe under `set -euo pipefail`.
 
 _bench_rows_bin_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -27,6 +28,10 @@ bench_rows_run() {
     "put 1" "put 16" "put 64" "put 256"
     "get 64" "get 256" "get-serializable 64" "get-serializable 256"
   )
+  local listed=()
+  for row in "${rows[@]}"; do
+    listed+=("${row/ /:}")
+  done
   mkdir -p "$out"
 
   # Fill the key space so gets find values.
@@ -35,10 +40,10 @@ bench_rows_run() {
 
   printf '| op | in flight | ops/s | p50 ms | p99 ms | p99.9 ms | errors | client CPU share |\n'
   printf '|---|---|---|---|---|---|---|---|\n'
+  "$bench" ${options[@]+"${options[@]}"} --rows "$(IFS=,; echo "${listed[*]}")" "${common[@]}" --out-dir "$out" >/dev/null
   for row in "${rows[@]}"; do
     read -r op inflight <<<"$row"
     file="$out/$op-$inflight.json"
-    "$bench" ${options[@]+"${options[@]}"} --op "$op" --inflight "$inflight" "${common[@]}" --out "$file" >/dev/null
     python3 - "$file" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))

@@ -107,10 +107,29 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--html", paramLabel = "FILE", description = "Write a latency-over-time chart (HTML with inline SVG).")
   private Path html;
 
+  // A suite's rows in one JVM: a new client JVM per row spent its first seconds compiling (the
+  // client's C2 threads took 23% of the machine in a 10 s row on 2 cores), CPU the servers lack.
+  @Option(names = "--rows", split = ",", paramLabel = "OP:N",
+      description = "Run these rows one after another in this process, each an op and its in-flight count "
+          + "(e.g. put:1,put:64,get:256), each with the warm-up and duration given; needs --out-dir.")
+  private List<String> rows;
+
+  @Option(names = "--out-dir", paramLabel = "DIR", description = "With --rows: write each row's result to DIR/<op>-<n>.json.")
+  private Path outDir;
+
+  /** The most rows one run takes; a suite has eight. */
+  private static final int ROWS_MAX = 64;
+
   @Override
   public Integer call() throws InterruptedException {
     Kvctl kvctl = Kvctl.of(spec);
-    BenchConfig config = config(kvctl);
+    if (rows != null) {
+      return runRows(kvctl);
+    }
+    if (outDir != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--out-dir goes with --rows");
+    }
+    BenchConfig config = config(kvctl, op, inflight);
     Map<String, Object> previous = compare == null ? null : readPrevious(compare);
     kvctl.err().println("bench: " + config.op().flag() + " over " + config.protocol().flag() + " against "
         + String.join(",", config.targets()));
@@ -133,7 +152,50 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private BenchConfig config(Kvctl kvctl) {
+  /** Each row in turn, as separate runs would (its own warm-up and result file), in this one JVM. */
+  private int runRows(Kvctl kvctl) throws InterruptedException {
+    if (outDir == null || out != null || compare != null || html != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--rows writes one file a row: give --out-dir, and no --out, --compare or --html");
+    }
+    if (rows.isEmpty() || rows.size() > ROWS_MAX) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rows takes 1 to " + ROWS_MAX + " rows, got " + rows.size());
+    }
+    List<BenchConfig> configs = new java.util.ArrayList<>();
+    for (String row : rows) {
+      String[] parts = row.split(":", -1);
+      int count;
+      try {
+        count = parts.length == 2 ? Integer.parseInt(parts[1]) : -1;
+      } catch (NumberFormatException e) {
+        count = -1;
+      }
+      if (count < 1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--rows: '" + row + "' is not OP:N with N >= 1");
+      }
+      configs.add(config(kvctl, parts[0], count)); // every row checked before the first runs
+    }
+    try {
+      Files.createDirectories(outDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + outDir + ": " + e.getMessage(), e);
+    }
+    int exit = 0;
+    for (BenchConfig config : configs) {
+      kvctl.err().println("bench: row " + config.op().flag() + " at " + config.inflight() + " over "
+          + config.protocol().flag() + " against " + String.join(",", config.targets()));
+      BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
+      kvctl.out().print(report.summary());
+      write(outDir.resolve(config.op().flag() + "-" + config.inflight() + ".json"), Json.writePretty(report.toTree()) + "\n");
+      if (report.ops() == 0 && report.errorCount() > 0) {
+        kvctl.err().println("Error: every op of row " + config.op().flag() + ":" + config.inflight() + " failed " + report.errors());
+        exit = 1;
+      }
+    }
+    return exit;
+  }
+
+  private BenchConfig config(Kvctl kvctl, String op, int inflight) {
     BenchOp benchOp;
     BenchProtocol benchProtocol;
     try {

@@ -173,6 +173,33 @@ class BenchCommandTest {
   }
 
   @Test
+  void rowsRunOneAfterAnotherInOneProcessWritingAFileEach() throws IOException {
+    Path dir = directory.resolve("rows");
+    int exit = bench("--rows", "put:4,get:8,get-serializable:2", "--ops", "200", "--keys", "50", "--out-dir", dir.toString());
+
+    assertEquals(0, exit, stderr);
+    Map<String, Object> puts = read(dir.resolve("put-4.json"));
+    Map<String, Object> gets = read(dir.resolve("get-8.json"));
+    Map<String, Object> serializable = read(dir.resolve("get-serializable-2.json"));
+    assertEquals(List.of("put", 4L, 200L), List.of(puts.get("op"), puts.get("inflight"), puts.get("ops")));
+    assertEquals(List.of("get", 8L, 200L), List.of(gets.get("op"), gets.get("inflight"), gets.get("ops")));
+    assertEquals("get-serializable", serializable.get("op"));
+    assertTrue(gets.keySet().containsAll(REQUIRED_FIELDS), "missing fields in " + gets.keySet());
+    assertEquals(200, cluster.writesApplied(), "only the put row writes");
+  }
+
+  @Test
+  void rowsAreCheckedBeforeAnyRuns() {
+    Path dir = directory.resolve("rows");
+    assertEquals(2, bench("--rows", "put:4,get", "--ops", "10", "--out-dir", dir.toString()));
+    assertEquals(2, bench("--rows", "put:0", "--ops", "10", "--out-dir", dir.toString()));
+    assertEquals(2, bench("--rows", "put:4,scan:2", "--ops", "10", "--out-dir", dir.toString()));
+    assertEquals(2, bench("--rows", "put:4", "--ops", "10"), "no --out-dir");
+    assertEquals(2, bench("--op", "put", "--ops", "10", "--out-dir", dir.toString()), "--out-dir without --rows");
+    assertEquals(0, cluster.writesApplied());
+  }
+
+  @Test
   void badFlagsAreUsageErrors() {
     assertEquals(2, bench("--op", "scan", "--ops", "1"));
     assertEquals(2, bench("--op", "put", "--ops", "1", "--duration", "1s"));
