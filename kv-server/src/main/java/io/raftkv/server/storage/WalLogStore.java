@@ -11,12 +11,9 @@ import io.raftkv.raft.confchange.Changer;
 import io.raftkv.raft.confchange.ConfChangeCodec;
 import io.raftkv.raft.log.LogStorage;
 import io.raftkv.raft.log.StorageException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +45,9 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalLogStore.class);
 
     private final Path directory;
-    private final List<WalSegment> segments = new ArrayList<>();
-    private final SegmentPreparer preparer;
+    private final WalSegments segments;
     private final TailCache cache;
     private final FrameBatch batch = new FrameBatch();
-    private final FrameBatch header = new FrameBatch();
     private final EntryLocations locations;
     private HardState hardState;
     private Snapshot snapshot;
@@ -73,11 +68,11 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
     public static WalLogStore open(Path directory, long tailCacheBytesMax, int segmentBytes) {
         Invariants.check(segmentBytes >= SEGMENT_BYTES_MIN, "WAL segment bytes must be >= %d, got %d",
                 SEGMENT_BYTES_MIN, segmentBytes);
-        List<WalSegment> segments = openSegments(directory, segmentBytes);
+        List<WalSegment> opened = WalSegments.openAll(directory, segmentBytes);
         try {
-            return new WalLogStore(directory, tailCacheBytesMax, segmentBytes, segments, WalReplay.of(segments));
+            return new WalLogStore(directory, tailCacheBytesMax, segmentBytes, opened, WalReplay.of(opened));
         } catch (RuntimeException e) {
-            closeAll(segments);
+            WalSegments.closeAll(opened);
             throw e;
         }
     }
@@ -85,14 +80,12 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
     private WalLogStore(Path directory, long tailCacheBytesMax, int segmentBytes, List<WalSegment> opened, WalReplay replay) {
         this.directory = directory;
         this.cache = new TailCache(tailCacheBytesMax);
-        this.segments.addAll(opened);
         this.hardState = replay.hardState;
         this.snapshot = replay.snapshot;
         this.boundary = replay.boundary;
         this.locations = replay.locations;
-        this.preparer = new SegmentPreparer(directory, segmentBytes);
-        preparer.prepare(segments.getLast().seq + 1);
-        LOG.info("WAL opened dir={} segments={} log=({}, {}] commit={} snapshot={}", directory, segments.size(),
+        this.segments = new WalSegments(directory, segmentBytes, opened);
+        LOG.info("WAL opened dir={} segments={} log=({}, {}] commit={} snapshot={}", directory, segments.count(),
                 boundary.index(), lastIndex(), hardState.commit(), snapshot.index());
     }
 
@@ -203,7 +196,7 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
             return;
         }
         // A boundary that moves lets older segments go, which must not happen before it is durable.
-        long base = write(sync || installs);
+        long place = write(sync || installs);
         if (installs) {
             if (logHoldsSnapshot) {
                 locations.dropThrough(snapshotOrNull.index());
@@ -217,10 +210,9 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         }
         if (!kept.isEmpty()) {
             locations.truncateFrom(kept.getFirst().index());
-            long seq = segments.getLast().seq;
             for (int i = 0; i < kept.size(); i++) {
                 Entry entry = kept.get(i);
-                locations.append(entry.index(), entry.term(), EntryLocations.place(seq, (int) (base + offsets[i])));
+                locations.append(entry.index(), entry.term(), place + offsets[i]);
             }
             cache.append(kept);
         }
@@ -294,16 +286,16 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
 
     /** Segment files holding the log (for metrics and tests); a prepared one is not counted. */
     public synchronized int segmentCount() {
-        return segments.size();
+        return segments.count();
     }
 
     /** The newest segment's file and where its frames end: for tests that cut a write short. */
     synchronized Path newestSegment() {
-        return segments.getLast().path;
+        return segments.newest().path;
     }
 
     synchronized int newestSegmentEnd() {
-        return segments.getLast().position();
+        return segments.newest().position();
     }
 
     @Override
@@ -312,30 +304,7 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            preparer.close();
-        } finally {
-            closeAll(segments);
-        }
-    }
-
-    /** Closes every segment even if one fails to close, then reports the first failure. */
-    private static void closeAll(List<WalSegment> segments) {
-        RuntimeException first = null;
-        for (WalSegment segment : segments) {
-            try {
-                segment.close();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        segments.close();
     }
 
     // ------------------------------------------------------------------ writes
@@ -377,64 +346,19 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
         Invariants.check(next.commit() <= nextLast, "commit %d beyond the last index %d", next.commit(), nextLast);
     }
 
-    /** Writes the batch to the newest segment (rolling first if it does not fit); returns its offset there. */
+    /** Writes the batch (see {@link WalSegments#append}); returns the place of its first byte. */
     private long write(boolean sync) {
         try {
-            WalSegment current = segments.getLast();
-            if (!current.fits(batch.bytes())) {
-                current = roll(batch.bytes());
-            }
-            int base = current.append(batch.frames());
-            if (sync) {
-                current.force();
-            }
-            return base;
+            return segments.append(batch, sync, boundary, snapshot, hardState, lastIndex() + 1);
         } catch (StorageFailedException e) {
             failure = e;
             throw e;
         }
     }
 
-    /**
-     * Starts the next segment with the state in force now (the save being written is not in it yet).
-     * The old segment is synced first: a replay must never find an unsynced hole before synced frames.
-     */
-    private WalSegment roll(int batchBytes) {
-        WalSegment old = segments.getLast();
-        old.force();
-        header.clear();
-        header.add(WalFrames.Kind.BOUNDARY, LogCodec.encodeBoundary(boundary));
-        if (!snapshot.isEmpty()) {
-            header.add(WalFrames.Kind.SNAPSHOT, LogCodec.encodeSnapshot(snapshot));
-        }
-        if (!hardState.equals(HardState.EMPTY)) {
-            header.add(WalFrames.Kind.HARD_STATE, LogCodec.encodeHardState(hardState));
-        }
-        long seq = old.seq + 1;
-        long firstIndex = lastIndex() + 1;
-        Path prepared = preparer.take(seq, header.bytes() + batchBytes);
-        // The header is synced before the segment takes its name: a segment without it, once the
-        // ones before it are deleted, would replay without the term and vote.
-        WalSegment.writeHeader(prepared, header.frames());
-        Path target = directory.resolve(WalSegment.name(seq, firstIndex));
-        FileSync.moveAtomically(prepared, target);
-        WalSegment next = WalSegment.open(target, seq, firstIndex);
-        segments.add(next);
-        next.positionAt(header.bytes());
-        preparer.prepare(seq + 1);
-        LOG.debug("WAL rolled to segment={} firstIndex={}", target.getFileName(), firstIndex);
-        return next;
-    }
-
-    /** Deletes the oldest segments while every entry they hold is at or below the boundary. */
     private void deleteCoveredSegments() {
         try {
-            while (segments.size() > 1 && segments.get(1).firstIndex - 1 <= boundary.index()) {
-                segments.removeFirst().delete();
-                // One unlink made durable before the next: an older file must not come back after a
-                // newer one went, or the replay finds a hole in the sequence and refuses to open.
-                FileSync.syncDirectory(directory);
-            }
+            segments.deleteCoveredBy(boundary.index());
         } catch (StorageFailedException e) {
             failure = e;
             throw e;
@@ -449,11 +373,7 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
             return cached;
         }
         long place = locations.place(index);
-        long seq = EntryLocations.seqOf(place);
-        long firstSeq = segments.getFirst().seq;
-        Invariants.check(seq >= firstSeq && seq <= segments.getLast().seq,
-                "entry %d lies in WAL segment %d, outside the segments [%d, %d]", index, seq, firstSeq, segments.getLast().seq);
-        WalSegment segment = segments.get((int) (seq - firstSeq));
+        WalSegment segment = segments.get(EntryLocations.seqOf(place));
         byte[] value = segment.readValue(EntryLocations.offsetOf(place), WalFrames.Kind.ENTRY);
         try {
             return LogCodec.decodeEntry(index, value);
@@ -487,54 +407,6 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ open
-
-    /** The directory's segments in sequence order, after removing unused prepared files; creates the first if none. */
-    private static List<WalSegment> openSegments(Path directory, int segmentBytes) {
-        List<WalSegment> segments = new ArrayList<>();
-        try {
-            Files.createDirectories(directory);
-            if (Files.exists(directory.resolve("CURRENT"))) {
-                throw new StorageFailedException("log directory " + directory + " holds a RocksDB log from an older raftkv; "
-                        + "this version keeps the log in WAL segments and cannot read it (start the node on an empty data dir)");
-            }
-            List<long[]> found = new ArrayList<>();
-            try (Stream<Path> files = Files.list(directory)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    String name = file.getFileName().toString();
-                    if (name.endsWith(WalSegment.PREPARED_SUFFIX)) {
-                        Files.delete(file); // zero-filled ahead and never used: holds no frames
-                    } else if (WalSegment.parseName(name) != null) {
-                        found.add(WalSegment.parseName(name));
-                    }
-                }
-            }
-            found.sort((a, b) -> Long.compare(a[0], b[0]));
-            for (int i = 1; i < found.size(); i++) {
-                // A first index may be lower than the one before: a truncation can precede a roll.
-                if (found.get(i)[0] != found.get(i - 1)[0] + 1) {
-                    throw new CorruptLogException("WAL segments in " + directory + " do not follow each other: "
-                            + WalSegment.name(found.get(i - 1)[0], found.get(i - 1)[1]) + " then "
-                            + WalSegment.name(found.get(i)[0], found.get(i)[1]));
-                }
-            }
-            if (found.isEmpty()) {
-                Path prepared = SegmentPreparer.preparedPath(directory, 0);
-                WalSegment.createZeroed(prepared, segmentBytes);
-                FileSync.moveAtomically(prepared, directory.resolve(WalSegment.name(0, 1)));
-                found.add(new long[] {0, 1});
-            }
-            for (long[] segment : found) {
-                segments.add(WalSegment.open(directory.resolve(WalSegment.name(segment[0], segment[1])), segment[0], segment[1]));
-            }
-            return segments;
-        } catch (IOException e) {
-            closeAll(segments);
-            throw StorageErrors.of(e, "listing the WAL segments", directory);
-        } catch (RuntimeException e) {
-            closeAll(segments);
-            throw e;
-        }
-    }
 
     private void checkCache() {
         Invariants.check(cache.isEmpty() || (cache.lastIndex() == lastIndex() && cache.firstIndex() > boundary.index()),

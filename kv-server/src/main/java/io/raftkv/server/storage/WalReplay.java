@@ -81,7 +81,7 @@ final class WalReplay {
             if (frame == null) {
                 break;
             }
-            // Segments after the first are started with their header synced (WalLogStore.roll).
+            // Segments after the first are started with their header synced (WalSegments.roll).
             refuseUnless(offset > 0 || segment.seq == 0 || frame.kind() == WalFrames.Kind.BOUNDARY,
                     "segment %d starts with a %s frame instead of its header", segment.seq, frame.kind());
             try {

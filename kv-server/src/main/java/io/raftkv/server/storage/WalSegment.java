@@ -100,10 +100,6 @@ final class WalSegment implements AutoCloseable {
         }
     }
 
-    int capacity() {
-        return capacity;
-    }
-
     int position() {
         return position;
     }
@@ -112,7 +108,7 @@ final class WalSegment implements AutoCloseable {
         return (long) position + bytes <= capacity;
     }
 
-    /** Sets where the next append goes: the end of the frames found when the log was opened. */
+    /** Sets where the next append goes: after the frames found at open, or after a new segment's header. */
     void positionAt(int offset) {
         this.position = offset;
     }
