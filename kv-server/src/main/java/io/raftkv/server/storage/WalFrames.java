@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  */
 final class WalFrames {
     static final int HEADER_BYTES = 9;
-    /** A frame's value is at most this long: a length beyond it is a torn or corrupt header. */
+    /** A frame's value is at most this long: a length beyond it is a corrupt header. */
     static final int VALUE_BYTES_MAX = 1 << 30;
     private static final int SECTOR_BYTES = 512;
 
