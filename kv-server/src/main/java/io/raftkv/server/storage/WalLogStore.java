@@ -10,9 +10,8 @@ import io.raftkv.raft.SnapshotMetadata;
 import io.raftkv.raft.confchange.Changer;
 import io.raftkv.raft.confchange.ConfChangeCodec;
 import io.raftkv.raft.log.LogStorage;
-import io.raftkv.raft.log.StorageException;
+import io.raftkv.raft.log.StoredLog;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,39 +106,13 @@ public final class WalLogStore implements LogStorage, AutoCloseable {
     @Override
     public synchronized List<Entry> entries(long low, long high, long bytesMax) {
         checkOpen();
-        Invariants.check(low <= high, "entries range inverted: [%d, %d)", low, high);
-        if (low < firstIndex()) {
-            throw new StorageException.Compacted(low, firstIndex());
-        }
-        if (high > lastIndex() + 1) {
-            throw new StorageException.Unavailable(high - 1, lastIndex());
-        }
-        List<Entry> out = new ArrayList<>();
-        long bytes = 0;
-        for (long index = low; index < high; index++) {
-            Entry entry = entryAt(index);
-            bytes += entry.sizeBytes();
-            if (!out.isEmpty() && bytes > bytesMax) {
-                break;
-            }
-            out.add(entry);
-        }
-        return out;
+        return StoredLog.entries(low, high, bytesMax, boundary.index(), lastIndex(), this::entryAt);
     }
 
     @Override
     public synchronized long term(long index) {
         checkOpen();
-        if (index == boundary.index()) {
-            return boundary.term();
-        }
-        if (index < boundary.index()) {
-            throw new StorageException.Compacted(index, firstIndex());
-        }
-        if (index > lastIndex()) {
-            throw new StorageException.Unavailable(index, lastIndex());
-        }
-        return locations.term(index);
+        return StoredLog.term(index, boundary.index(), boundary.term(), lastIndex(), locations::term);
     }
 
     @Override

@@ -39,38 +39,12 @@ public final class MemoryLogStorage implements LogStorage {
 
     @Override
     public List<Entry> entries(long low, long high, long bytesMax) {
-        Invariants.check(low <= high, "entries range inverted: [%d, %d)", low, high);
-        if (low < firstIndex()) {
-            throw new StorageException.Compacted(low, firstIndex());
-        }
-        if (high > lastIndex() + 1) {
-            throw new StorageException.Unavailable(high - 1, lastIndex());
-        }
-        List<Entry> out = new ArrayList<>();
-        long bytes = 0;
-        for (long index = low; index < high; index++) {
-            Entry entry = entries.get(offsetOf(index));
-            bytes += entry.sizeBytes();
-            if (!out.isEmpty() && bytes > bytesMax) {
-                break;
-            }
-            out.add(entry);
-        }
-        return out;
+        return StoredLog.entries(low, high, bytesMax, snapshot.index(), lastIndex(), index -> entries.get(offsetOf(index)));
     }
 
     @Override
     public long term(long index) {
-        if (index == snapshot.index()) {
-            return snapshot.term();
-        }
-        if (index < snapshot.index()) {
-            throw new StorageException.Compacted(index, firstIndex());
-        }
-        if (index > lastIndex()) {
-            throw new StorageException.Unavailable(index, lastIndex());
-        }
-        return entries.get(offsetOf(index)).term();
+        return StoredLog.term(index, snapshot.index(), snapshot.term(), lastIndex(), at -> entries.get(offsetOf(at)).term());
     }
 
     @Override
