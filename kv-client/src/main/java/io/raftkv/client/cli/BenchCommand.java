@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -131,10 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     BenchConfig config = config(kvctl, op, inflight);
     Map<String, Object> previous = compare == null ? null : readPrevious(compare);
-    kvctl.err().println("bench: " + config.op().flag() + " over " + config.protocol().flag() + " against "
-        + String.join(",", config.targets()));
-    BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
-    kvctl.out().print(report.summary());
+    BenchReport report = run(kvctl, config);
     Map<String, Object> tree = report.toTree();
     if (previous != null) {
       Map<String, Object> ratios = Comparison.of(tree, previous, compare.toString());
@@ -145,11 +143,25 @@ final class BenchCommand implements Callable<Integer> {
     if (html != null) {
       write(html, HtmlChart.render(report));
     }
+    return everyOpFailed(kvctl, report) ? 1 : 0;
+  }
+
+  private static BenchReport run(Kvctl kvctl, BenchConfig config) throws InterruptedException {
+    kvctl.err().println("bench: " + config.op().flag() + " at " + config.inflight() + " over " + config.protocol().flag()
+        + " against " + String.join(",", config.targets()));
+    BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
+    kvctl.out().print(report.summary());
+    return report;
+  }
+
+  /** A run in which nothing succeeded is an error (exit 1), said on stderr. */
+  private static boolean everyOpFailed(Kvctl kvctl, BenchReport report) {
     if (report.ops() == 0 && report.errorCount() > 0) {
-      kvctl.err().println("Error: every op failed " + report.errors());
-      return 1;
+      kvctl.err().println("Error: every op failed " + report.errors() + " (" + report.config().op().flag() + " at "
+          + report.config().inflight() + " in flight)");
+      return true;
     }
-    return 0;
+    return false;
   }
 
   /** Each row in turn, as separate runs would (its own warm-up and result file), in this one JVM. */
@@ -161,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
     if (rows.isEmpty() || rows.size() > ROWS_MAX) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--rows takes 1 to " + ROWS_MAX + " rows, got " + rows.size());
     }
-    List<BenchConfig> configs = new java.util.ArrayList<>();
+    List<BenchConfig> configs = new ArrayList<>();
     for (String row : rows) {
       String[] parts = row.split(":", -1);
       int count;
@@ -182,13 +194,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     int exit = 0;
     for (BenchConfig config : configs) {
-      kvctl.err().println("bench: row " + config.op().flag() + " at " + config.inflight() + " over "
-          + config.protocol().flag() + " against " + String.join(",", config.targets()));
-      BenchReport report = new BenchRunner(config, kvctl.channelFactory(), kvctl.err()).run();
-      kvctl.out().print(report.summary());
+      BenchReport report = run(kvctl, config);
       write(outDir.resolve(config.op().flag() + "-" + config.inflight() + ".json"), Json.writePretty(report.toTree()) + "\n");
-      if (report.ops() == 0 && report.errorCount() > 0) {
-        kvctl.err().println("Error: every op of row " + config.op().flag() + ":" + config.inflight() + " failed " + report.errors());
+      if (everyOpFailed(kvctl, report)) {
         exit = 1;
       }
     }
