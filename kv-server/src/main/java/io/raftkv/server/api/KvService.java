@@ -72,7 +72,7 @@ public final class KvService extends KVGrpc.KVImplBase {
             // thread: the hop to the pool and back cost two thread wake-ups per read. A serializable
             // range may scan many keys, so it goes to the pool too.
             CompletableFuture<Long> ready = !request.getSerializable() ? onLocalReads(loop.readIndex())
-                    : request.getRangeEnd().isEmpty() ? CompletableFuture.completedFuture(0L) : onLocalReads();
+                    : KvStateMachine.readsOneKey(request) ? CompletableFuture.completedFuture(0L) : onLocalReads();
             return ready.thenApply(index -> {
                 RangeResponse response = stateMachine.range(request);
                 return response.toBuilder().setHeader(header(response.getHeader())).build();

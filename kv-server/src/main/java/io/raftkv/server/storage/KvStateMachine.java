@@ -119,6 +119,14 @@ public final class KvStateMachine implements AutoCloseable {
     }
 
     /**
+     * Whether the request names one key (an empty range_end, or the key followed by a zero byte),
+     * which {@link #range} answers with one point Get rather than a scan.
+     */
+    public static boolean readsOneKey(RangeRequest request) {
+        return KeyRange.of(request.getKey(), request.getRangeEnd()).isSingleKey();
+    }
+
+    /**
      * A range read from a consistent snapshot of the database.
      *
      * @throws ServerException COMPACTED for an old revision, BAD_REQUEST for a future or negative
