@@ -5,7 +5,6 @@ import io.raftkv.proto.raft.MessageBatch;
 import io.raftkv.proto.raft.RaftMessage;
 import io.raftkv.raft.Message;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +12,8 @@ import java.util.function.Consumer;
  * A message that would push a batch over the byte cap is carried into the next batch, so a
  * single message larger than the cap still goes, alone; one larger than the receiver's inbound
  * limit can never be delivered and is handed to {@code onOversize} instead.
- * Not thread-safe; owned by the peer's sender thread.
+ * Not thread-safe: its owner ({@link PeerConnection}) calls it under the connection's write lock,
+ * from the raft loop or the sender thread.
  */
 final class BatchBuilder {
     private final long clusterId;
@@ -23,8 +23,11 @@ final class BatchBuilder {
     private final int messageBytesMax;
     private final ArrayBlockingQueue<Message> queue;
     private final Consumer<RaftMessage> onOversize;
-    /** Taken from the queue but did not fit in the previous batch. */
-    private RaftMessage carry;
+    /**
+     * Taken from the queue but did not fit in the previous batch. Written under the owner's lock;
+     * volatile so that {@link #hasWork} may be asked without it.
+     */
+    private volatile RaftMessage carry;
 
     BatchBuilder(PeerConfig config, ArrayBlockingQueue<Message> queue, Consumer<RaftMessage> onOversize) {
         this.clusterId = config.clusterId();
@@ -36,20 +39,25 @@ final class BatchBuilder {
         this.onOversize = onOversize;
     }
 
-    /** The next batch, or null if nothing arrived within {@code timeoutNanos}. */
-    MessageBatch next(long timeoutNanos) throws InterruptedException {
+    /** Whether a message waits: carried from the last batch or queued. Any thread; a hint only. */
+    boolean hasWork() {
+        return carry != null || !queue.isEmpty();
+    }
+
+    /** The next batch, or null if nothing waits. Never blocks. */
+    MessageBatch next() {
         RaftMessage first = carry;
         carry = null;
-        if (first == null) {
-            Message message = queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        // Bounded by the queue's capacity: oversize messages are handed off, never retried.
+        while (first == null || bytesOf(first) > messageBytesMax) {
+            if (first != null) {
+                onOversize.accept(first);
+            }
+            Message message = queue.poll();
             if (message == null) {
                 return null;
             }
             first = MessageCodec.encode(message);
-        }
-        if (bytesOf(first) > messageBytesMax) {
-            onOversize.accept(first);
-            return null;
         }
         MessageBatch.Builder batch = MessageBatch.newBuilder().setClusterId(clusterId).setFrom(from).addMessages(first);
         long bytes = bytesOf(first);

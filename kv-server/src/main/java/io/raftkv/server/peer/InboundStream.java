@@ -59,7 +59,6 @@ final class InboundStream implements StreamObserver<MessageBatch> {
             peer = batch.getFrom();
             log.info("peer={} inbound stream opened", peer);
         }
-        counters.batchesReceived.increment();
         for (Message message : messages) {
             if (inbound.offer(message)) {
                 counters.messagesReceived.increment();
@@ -67,6 +66,8 @@ final class InboundStream implements StreamObserver<MessageBatch> {
                 counters.messagesDroppedQueueFull.increment();
             }
         }
+        // Counted once its messages are queued or dropped, so a batch counted is a batch handled.
+        counters.batchesReceived.increment();
     }
 
     @Override

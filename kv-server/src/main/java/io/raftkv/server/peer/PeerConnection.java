@@ -10,13 +10,23 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound path to one peer: a bounded queue the raft loop fills without ever blocking, and
- * one sender thread that drains it into batches on a long-lived RaftPeer.Send stream over a
- * channel that lives as long as this object.
+ * The outbound path to one peer: a bounded queue the raft loop fills without ever blocking, a
+ * long-lived RaftPeer.Send stream over a channel that lives as long as this object, and one sender
+ * thread that owns the stream's life.
+ *
+ * <p>Who writes: the raft loop itself, in {@link #flush} after it queued a Ready's messages, when
+ * the stream is open and writable and nobody else is writing; otherwise the sender thread, which
+ * it wakes. Writing from the raft loop saves a thread wake-up per message in each direction of a
+ * replication round trip (at 1 put in flight, two of the round's hand-offs; BENCHMARKS.md). Every
+ * write drains the queue from its head under {@code writeLock}, so messages leave in the order they
+ * were queued whoever writes them; the raft loop only ever tries the lock, so it never waits for a
+ * slow stream, and the sender is the one that waits for a stream to become writable.
  *
  * <p>Why the Send call has no deadline: it is meant to live for hours, and a deadline would cut
  * it periodically and drop what is in flight. Its liveness is bounded instead by HTTP/2
@@ -30,9 +40,10 @@ import org.slf4j.LoggerFactory;
  * It logs one line per state change (connected, disconnected, unreachable with a new cause), never
  * one per message.
  *
- * <p>Thread-safety: {@link #offer} and {@link #pending} may be called from any thread (in
- * practice the raft loop); {@link #start}, {@link #stop} and {@link #awaitTermination} by the
- * owning {@link PeerTransport}. Everything else runs on the sender thread.
+ * <p>Thread-safety: {@link #offer}, {@link #flush} and {@link #pending} may be called from any
+ * thread (in practice the raft loop); {@link #start}, {@link #stop} and {@link #awaitTermination}
+ * by the owning {@link PeerTransport}. The batch builder and the stream's writes are guarded by
+ * {@code writeLock}; the rest runs on the sender thread.
  */
 final class PeerConnection {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
@@ -49,6 +60,10 @@ final class PeerConnection {
     private final RaftPeerGrpc.RaftPeerStub stub;
     private final BatchBuilder batches;
     private final Thread thread;
+    /** Guards {@link #batches} and every write to, finish or cancel of a stream. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The stream the raft loop may write to; null while the sender (re)connects or stops. */
+    private volatile MessageStream open;
     /** Set when unreachable was reported; cleared when a batch reaches the stream again. */
     private final AtomicBoolean unreachableReported = new AtomicBoolean();
     private volatile boolean stopping;
@@ -85,6 +100,34 @@ final class PeerConnection {
         counters.messagesDroppedQueueFull.increment();
         reportUnreachable();
         return false;
+    }
+
+    /**
+     * Writes what is queued if the stream is open and writable and no other thread is writing;
+     * otherwise leaves it to the sender thread and wakes it. Never blocks.
+     */
+    void flush() {
+        if (!batches.hasWork()) {
+            return;
+        }
+        if (writeLock.tryLock()) {
+            try {
+                // Read under the lock: the sender clears it before it half-closes or cancels a stream,
+                // and does those under the lock too, so a stream seen here is still open for writes.
+                MessageStream stream = open;
+                while (stream != null && stream.isReady()) {
+                    MessageBatch batch = batches.next();
+                    if (batch == null) {
+                        return;
+                    }
+                    write(stream, batch);
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        // Not writable, or the sender is writing: it drains the rest once it holds the lock.
+        LockSupport.unpark(thread);
     }
 
     int pending() {
@@ -143,46 +186,85 @@ final class PeerConnection {
     /** Sends until the stream fails (returns the cause) or the connection stops (returns null). */
     private Throwable pump(MessageStream stream) throws InterruptedException {
         long stallNanos = config.sendStallTimeout().toNanos();
-        while (!stopping) {
-            Throwable failure = stream.failure();
-            if (failure != null) {
-                return failure;
-            }
-            if (stream.isReady()) {
-                noteConnected();
-            }
-            MessageBatch batch = batches.next(POLL_NANOS);
-            if (batch == null) {
-                continue;
-            }
-            switch (stream.awaitReady(stallNanos)) {
-                case READY -> {
-                    stream.write(batch);
-                    counters.batchesSent.increment();
-                    counters.messagesSent.add(batch.getMessagesCount());
-                    counters.bytesSent.add(batch.getSerializedSize());
-                    unreachableReported.set(false);
+        open = stream;
+        try {
+            while (!stopping) {
+                Throwable failure = stream.failure();
+                if (failure != null) {
+                    return failure;
+                }
+                if (stream.isReady()) {
                     noteConnected();
                 }
-                case CLOSED -> {
-                    counters.messagesDroppedDisconnected.add(batch.getMessagesCount());
-                    return stream.failure();
+                if (!batches.hasWork()) {
+                    // Woken by flush() when the raft loop leaves work behind; the timeout bounds how
+                    // long a failed stream goes unnoticed.
+                    LockSupport.parkNanos(this, POLL_NANOS);
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    continue;
                 }
-                case TIMED_OUT -> {
-                    counters.messagesDroppedDisconnected.add(batch.getMessagesCount());
-                    Throwable stall = Status.DEADLINE_EXCEEDED
-                            .withDescription("stream not writable for " + config.sendStallTimeout()).asException();
-                    stream.cancel("send stalled", stall);
-                    return stall;
+                Throwable stalled = sendQueued(stream, stallNanos);
+                if (stalled != null) {
+                    return stalled;
                 }
             }
+            return null;
+        } finally {
+            writeLock.lock();
+            try {
+                open = null;
+            } finally {
+                writeLock.unlock();
+            }
         }
-        return null;
+    }
+
+    /**
+     * Writes everything queued, waiting for the stream to become writable before each batch;
+     * returns the failure that ended the stream, or null once the queue is empty.
+     */
+    private Throwable sendQueued(MessageStream stream, long stallNanos) throws InterruptedException {
+        writeLock.lock();
+        try {
+            for (MessageBatch batch; (batch = batches.next()) != null; ) {
+                switch (stream.awaitReady(stallNanos)) {
+                    case READY -> {
+                        write(stream, batch);
+                        noteConnected();
+                    }
+                    case CLOSED -> {
+                        counters.messagesDroppedDisconnected.add(batch.getMessagesCount());
+                        return stream.failure();
+                    }
+                    case TIMED_OUT -> {
+                        counters.messagesDroppedDisconnected.add(batch.getMessagesCount());
+                        Throwable stall = Status.DEADLINE_EXCEEDED
+                                .withDescription("stream not writable for " + config.sendStallTimeout()).asException();
+                        stream.cancel("send stalled", stall);
+                        return stall;
+                    }
+                }
+            }
+            return null;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Caller holds writeLock. */
+    private void write(MessageStream stream, MessageBatch batch) {
+        stream.write(batch);
+        counters.batchesSent.increment();
+        counters.messagesSent.add(batch.getMessagesCount());
+        counters.bytesSent.add(batch.getSerializedSize());
+        unreachableReported.set(false);
     }
 
     private void onStreamFailure(Throwable failure) {
         counters.streamFailures.increment();
-        int dropped = batches.discardCarry() + dropQueued();
+        int dropped = discardAll();
         counters.messagesDroppedDisconnected.add(dropped);
         String cause = describe(failure);
         if (connected) {
@@ -210,6 +292,16 @@ final class PeerConnection {
         reportUnreachable();
     }
 
+    /** Drops the carried message and what is queued; returns how many. */
+    private int discardAll() {
+        writeLock.lock();
+        try {
+            return batches.discardCarry() + dropQueued();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     private int dropQueued() {
         int dropped = 0;
         // Bounded: the loop may keep offering, but never more than the capacity per pass is counted here.
@@ -234,9 +326,14 @@ final class PeerConnection {
         long graceNanos = config.closeTimeout().toNanos() / 2;
         try {
             if (stream != null) {
-                stream.finish();
+                writeLock.lock();
+                try {
+                    stream.finish();
+                } finally {
+                    writeLock.unlock();
+                }
             }
-            counters.messagesDroppedDisconnected.add(batches.discardCarry() + dropQueued());
+            counters.messagesDroppedDisconnected.add(discardAll());
             channel.shutdown();
             if (!channel.awaitTermination(graceNanos, TimeUnit.NANOSECONDS)) {
                 log.warn("peer={} channel did not drain within {} ms; forcing it", peer,

@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The outbound side of the peer protocol, used by the raft loop to send what a Ready holds.
  *
- * <p>{@link #send} never blocks: each peer has a {@link PeerConnection} with a bounded queue and
- * one sender thread that batches messages onto a long-lived RaftPeer.Send stream; a full queue
- * drops the message and reports the peer unreachable through the {@link PeerListener}. An
+ * <p>{@link #send} never blocks: each peer has a {@link PeerConnection} with a bounded queue that
+ * drains in batches onto a long-lived RaftPeer.Send stream, written by the calling thread (the raft
+ * loop) when the stream can take them at once and by the connection's sender thread otherwise; a
+ * full queue drops the message and reports the peer unreachable through the {@link PeerListener}. An
  * InstallSnapshot message goes instead to the {@link SnapshotSender}, which streams the
  * snapshot's files on a call and connection of its own so heartbeats never wait behind them.
  *
@@ -52,6 +53,38 @@ public final class PeerTransport implements AutoCloseable {
      * map, or sent after {@link #close}, are dropped, counted and reported unreachable.
      */
     public void send(Message message) {
+        PeerConnection connection = queue(message);
+        if (connection != null) {
+            connection.flush();
+        }
+    }
+
+    /**
+     * Queues every message, then writes each peer's queue at once where its stream allows (see
+     * {@link PeerConnection#flush}), so a Ready's messages to one peer leave in one batch.
+     */
+    public void sendAll(List<? extends Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        PeerConnection last = null;
+        boolean several = false;
+        for (Message message : messages) {
+            PeerConnection connection = queue(message);
+            if (connection != null) {
+                several |= last != null && connection != last;
+                last = connection;
+            }
+        }
+        if (several) {
+            connections.values().forEach(PeerConnection::flush);
+        } else if (last != null) {
+            last.flush();
+        }
+    }
+
+    /** Queues a message for its peer's stream and returns that connection, or null if it went elsewhere or was dropped. */
+    private PeerConnection queue(Message message) {
         Invariants.check(message.from() == config.nodeId(), "node %d asked to send a message from node %d: %s",
                 config.nodeId(), message.from(), message);
         Invariants.check(message.to() != config.nodeId(), "node %d asked to send a message to itself: %s",
@@ -64,19 +97,13 @@ public final class PeerTransport implements AutoCloseable {
             } else {
                 listener.unreachable(message.to());
             }
-            return;
+            return null;
         }
         if (message instanceof Message.InstallSnapshot snapshot) {
             snapshots.send(snapshot, connection.address);
-        } else {
-            connection.offer(message);
+            return null;
         }
-    }
-
-    public void sendAll(List<? extends Message> messages) {
-        for (Message message : messages) {
-            send(message);
-        }
+        return connection.offer(message) ? connection : null;
     }
 
     /**

@@ -55,6 +55,31 @@ class PeerTransportTest {
     }
 
     @Test
+    void messagesLeaveInOrderWhetherTheCallerOrTheSenderThreadWritesThem() throws Exception {
+        TestNode one = node(1, CLUSTER, b -> b.batchBytesMax(64 << 10));
+        TestNode two = node(2, CLUSTER);
+        one.transport.updatePeers(Map.of(2L, two.address()));
+        two.transport.updatePeers(Map.of(1L, one.address()));
+        // 4 MiB in small groups: the stream's 64 KiB flow-control window fills again and again, so
+        // some groups are written by the calling thread and the rest, left queued, by the sender.
+        List<Message> sent = new ArrayList<>();
+        byte[] value = new byte[1024];
+        for (int i = 0; i < 4000; i++) {
+            sent.add(new Message.AppendEntries(1, 2, 5, i, 4, List.of(Entry.normal(i + 1, 5, value)), i));
+        }
+        for (int from = 0; from < sent.size(); from += 1 + from % 3) {
+            one.transport.sendAll(sent.subList(from, Math.min(sent.size(), from + 1 + from % 3)));
+            if (from % 500 == 0) {
+                Thread.sleep(5); // let the stream drain now and then, so the caller writes again
+            }
+        }
+
+        Eventually.await("node 2 receives all 4000", () -> two.inbound.size() == sent.size());
+        assertEquals(sent, two.inbound.messages(), "one queue drained under one lock keeps order");
+        assertEquals(0, one.transport.counters().messagesDroppedQueueFull());
+    }
+
+    @Test
     void messagesFlowAgainAfterTheReceiverRestarts() throws Exception {
         TestNode one = node(1, CLUSTER);
         TestNode two = node(2, CLUSTER);
