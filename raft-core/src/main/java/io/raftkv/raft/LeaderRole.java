@@ -123,9 +123,10 @@ final class LeaderRole implements Role {
                 }
                 case REPLICATE -> progress.inflights().freeLe(response.index());
             }
-            if (raft.maybeCommit()) {
-                raft.broadcastAppend();
-            } else if (wasPaused) {
+            // A new commit index is not broadcast in empty appends: followers learn it from the next
+            // append or heartbeat (see Raft#maybeCommit).
+            boolean committed = raft.maybeCommit();
+            if (!committed && wasPaused) {
                 raft.sendAppend(response.from(), true);
             }
             // Fill the window: a follower in replicate state takes as many appends as it allows.

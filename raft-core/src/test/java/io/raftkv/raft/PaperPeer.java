@@ -16,9 +16,11 @@ final class PaperPeer {
     final MemoryLogStorage storage;
     final RaftNode node;
     final List<Entry> applied = new ArrayList<>();
+    private final Config config;
 
     private PaperPeer(long id, MemoryLogStorage storage, Config config) {
         this.id = id;
+        this.config = config;
         this.storage = storage;
         this.node = new RaftNode(config, storage);
     }
@@ -82,6 +84,14 @@ final class PaperPeer {
         long term = status().term();
         for (long voter : voters) {
             node.step(new Message.VoteResponse(voter, id, term, false, false));
+        }
+        return ready();
+    }
+
+    /** Ticks until the leader's heartbeat is due, runs the Readies, and returns what it sent. */
+    List<Message> heartbeat() {
+        for (int i = 0; i < config.heartbeatTicks(); i++) {
+            node.tick();
         }
         return ready();
     }

@@ -426,6 +426,8 @@ class RaftPaperTest {
         }
         assertEquals(leader.logTerms(), follower.logTerms());
         assertEquals(List.of(1L, 1L, 4L, 4L, 5L, 5L, 6L, 6L, 6L, 8L), follower.logTerms());
+        // The follower learns the leader's commit index with the next heartbeat (Raft#maybeCommit).
+        follower.receive(leader.heartbeat().stream().filter(m -> m.to() == 2).toArray(Message[]::new));
         assertEquals(leader.status().commit(), follower.status().commit());
     }
 
