@@ -59,7 +59,7 @@ _raftkv_docker_install() {
 }
 
 _raftkv_docker_uplink() {
-  ip route show default | awk '{print $5; exit}'
+  ip route show default | awk 'NR == 1 {print $5}'
 }
 
 _raftkv_docker_start() {

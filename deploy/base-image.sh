@@ -87,7 +87,7 @@ ln -s bash "$root/bin/sh"
   find "$root/opt/java/openjdk" -type f \( -name '*.so' -o -path '*/bin/*' \)
   printf "$root%s\n" "${PROGRAMS[@]}"
   for library in "${EXTRA_LIBRARIES[@]}"; do
-    path=$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64/ {print $NF; exit}')
+    path=$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64/ && !found {print $NF; found = 1}')
     [[ -n $path ]] || fail "host library $library is missing"
     echo "$path"
   done
@@ -97,7 +97,7 @@ ln -s bash "$root/bin/sh"
     cp -L "$library" "$root$library"
   done
 for library in "${EXTRA_LIBRARIES[@]}"; do
-  path=$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64/ {print $NF; exit}')
+  path=$(ldconfig -p | awk -v name="$library" '$1 == name && /x86-64/ && !found {print $NF; found = 1}')
   mkdir -p "$root$(dirname "$path")"
   cp -L "$path" "$root$path"
 done

@@ -67,4 +67,4 @@ tar -C "$root" --numeric-owner -c . | docker import \
   -c 'WORKDIR /prometheus' \
   -c "ENV RAFTKV_IMAGE_FINGERPRINT=$fingerprint" \
   - "$IMAGE" >/dev/null
-echo "prometheus-image: built $IMAGE from $BINARY ($("$BINARY" --version 2>&1 | head -n 1))"
+echo "prometheus-image: built $IMAGE from $BINARY ($("$BINARY" --version 2>&1 | awk 'NR == 1'))"
