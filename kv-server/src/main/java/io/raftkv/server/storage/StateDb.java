@@ -27,6 +27,8 @@ final class StateDb implements AutoCloseable {
     private final Path path;
     /** Uncompressed data blocks kept in memory, per open database. */
     static final long BLOCK_CACHE_BYTES = 128L << 20;
+    /** How much a file being written may hold unsynced before RocksDB starts writing it back. */
+    static final long SYNC_STEP_BYTES = 1L << 20;
 
     private final Options options;
     private final LRUCache blockCache;
@@ -48,8 +50,12 @@ final class StateDb implements AutoCloseable {
     static StateDb open(Path path, boolean createIfMissing) {
         LRUCache blockCache = new LRUCache(BLOCK_CACHE_BYTES);
         BloomFilter bloomFilter = new BloomFilter(10, false);
+        // Flushes, compactions and the WAL start writing back every megabyte instead of leaving it
+        // all to the end of a file: one burst of tens of megabytes made the Raft log's syncs on the
+        // same disk wait behind it.
         Options options = new Options().setCreateIfMissing(createIfMissing).setParanoidChecks(true)
-                .setTableFormatConfig(tableFormat(blockCache, bloomFilter));
+                .setTableFormatConfig(tableFormat(blockCache, bloomFilter))
+                .setBytesPerSync(SYNC_STEP_BYTES).setWalBytesPerSync(SYNC_STEP_BYTES);
         try {
             return new StateDb(path, options, blockCache, bloomFilter, RocksDB.open(options, path.toString()));
         } catch (RocksDBException e) {
