@@ -488,7 +488,7 @@ final class Raft {
      * answer. Nothing waits on a follower's commit index: a client's write is answered by the
      * leader, and a follower's linearizable read waits for a read index whose heartbeat round
      * carries the commit. A follower idle between writes applies the last one at the next
-     * heartbeat (one tick), which bounds how stale its serializable reads can be.
+     * heartbeat (every heartbeatTicks), which bounds how stale its serializable reads can be.
      */
     boolean maybeCommit() {
         long quorumIndex = Math.min(tracker.committedIndex(), raftLog.lastIndex());

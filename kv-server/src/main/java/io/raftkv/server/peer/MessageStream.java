@@ -11,8 +11,9 @@ import io.raftkv.proto.raft.RaftPeerGrpc;
  * One attempt at the long-lived RaftPeer.Send call to one peer. A failed attempt is never reused:
  * the sender opens a new one, so a late callback from an old call cannot disturb the new.
  *
- * <p>Writes ({@link #write}, {@link #finish}, {@link #cancel}) come from the owning sender thread
- * only, as gRPC requires for a StreamObserver; callbacks come from gRPC's network thread and only
+ * <p>Writes ({@link #write}, {@link #finish}, {@link #cancel}) come from one thread at a time, as
+ * gRPC requires for a StreamObserver: the owning {@link PeerConnection} makes them under its write
+ * lock, from the raft loop or its sender thread. Callbacks come from gRPC's network thread and only
  * touch the {@link FlowGate}.
  */
 final class MessageStream implements ClientResponseObserver<MessageBatch, BatchAck> {

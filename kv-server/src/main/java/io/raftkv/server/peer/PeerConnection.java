@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Who writes: the raft loop itself, in {@link #flush} after it queued a Ready's messages, when
  * the stream is open and writable and nobody else is writing; otherwise the sender thread, which
- * it wakes. Writing from the raft loop saves a thread wake-up per message in each direction of a
- * replication round trip (at 1 put in flight, two of the round's hand-offs; BENCHMARKS.md). Every
+ * it wakes. Writing from the raft loop saves the sender's wake-up on each message's way out, in
+ * both directions of a replication round trip (what that bought is in BENCHMARKS.md). Every
  * write drains the queue from its head under {@code writeLock}, so messages leave in the order they
  * were queued whoever writes them; the raft loop only ever tries the lock, so it never waits for a
  * slow stream, and the sender is the one that waits for a stream to become writable.
