@@ -45,8 +45,12 @@ class FailoverTest {
 
                 long newLeader = cluster.leader();
                 assertNotEquals(oldLeader, newLeader, "the stopped node cannot lead");
-                InProcessCluster.await(PROGRESS_TIMEOUT, "30 more acknowledged writes under the new leader",
-                        () -> writer.acknowledged.size() >= beforeElection + 30);
+                try {
+                    InProcessCluster.await(PROGRESS_TIMEOUT, "30 more acknowledged writes under the new leader",
+                            () -> writer.acknowledged.size() >= beforeElection + 30);
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + " (" + writer.describe() + ")", e);
+                }
             } finally {
                 writer.stop = true;
                 thread.join(TimeUnit.SECONDS.toMillis(InProcessCluster.RPC_DEADLINE_SECONDS * 2L));
@@ -114,13 +118,21 @@ class FailoverTest {
      */
     private static final class Writer implements Runnable {
         private static final int WRITES_MAX = 5_000;
+        /**
+         * A failed write waits this long before the next, as a client backs off: without it, an
+         * election of a few seconds (a peer stream still reconnecting) used up WRITES_MAX in fast
+         * NO_LEADER answers and the writer stopped before the new leader could take a write.
+         */
+        private static final long RETRY_PAUSE_MILLIS = 10;
 
         final ConcurrentMap<String, String> acknowledged = new ConcurrentHashMap<>();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean stop;
         volatile int attempts;
+        volatile String lastError = "none";
+        volatile boolean finished;
         private final InProcessCluster cluster;
-        private long target;
+        private volatile long target;
 
         Writer(InProcessCluster cluster, long target) {
             this.cluster = cluster;
@@ -138,14 +150,26 @@ class FailoverTest {
                         Rpcs.write(cluster.kv(target), key, value);
                         acknowledged.put(key, value);
                     } catch (StatusRuntimeException e) {
+                        lastError = "node " + target + ": " + e.getStatus();
                         NotLeader hint = Rpcs.notLeader(e);
                         target = hint != null && hint.getLeaderId() != 0 && cluster.running().containsKey(hint.getLeaderId())
                                 ? hint.getLeaderId() : nextRunning(target);
+                        Thread.sleep(RETRY_PAUSE_MILLIS);
                     }
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.set(e);
             } catch (RuntimeException | Error e) {
                 failure.set(e);
+            } finally {
+                finished = true;
             }
+        }
+
+        String describe() {
+            return "writer: " + attempts + " attempts, " + acknowledged.size() + " acknowledged, target node " + target
+                    + (finished ? ", finished" : ", running") + ", last error " + lastError;
         }
 
         private long nextRunning(long after) {
