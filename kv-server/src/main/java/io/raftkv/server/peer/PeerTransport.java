@@ -67,20 +67,11 @@ public final class PeerTransport implements AutoCloseable {
         if (messages.isEmpty()) {
             return;
         }
-        PeerConnection last = null;
-        boolean several = false;
         for (Message message : messages) {
-            PeerConnection connection = queue(message);
-            if (connection != null) {
-                several |= last != null && connection != last;
-                last = connection;
-            }
+            queue(message);
         }
-        if (several) {
-            connections.values().forEach(PeerConnection::flush);
-        } else if (last != null) {
-            last.flush();
-        }
+        // A connection with nothing queued returns from flush at once.
+        connections.values().forEach(PeerConnection::flush);
     }
 
     /** Queues a message for its peer's stream and returns that connection, or null if it went elsewhere or was dropped. */
