@@ -1,6 +1,7 @@
 package io.raftkv.server.loop;
 
 import io.raftkv.raft.Entry;
+import io.raftkv.raft.Invariants;
 import io.raftkv.raft.Snapshot;
 import io.raftkv.raft.SnapshotMetadata;
 import io.raftkv.server.ServerException;
@@ -13,21 +14,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The apply thread: takes committed batches (and snapshots to install) from a bounded queue in log
  * order, applies each batch to the state machine in one write, completes the writes this node
- * proposed, releases reads waiting for the applied index, and takes a checkpoint every
- * {@code snapshotEntries} applied entries. A failure here stops the node (its state machine can no
- * longer be trusted).
+ * proposed, releases reads waiting for the applied index, and every {@code snapshotEntries} applied
+ * entries starts a checkpoint on a thread of its own (one at a time), which then asks the raft loop
+ * to compact the log. A failure on either thread stops the node (its state machine can no longer be
+ * trusted).
  */
 public final class ApplyLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
 
-    /** Called on the apply thread after a checkpoint, to compact the log on the raft loop. */
+    /** Called on the checkpoint thread after a checkpoint, to compact the log on the raft loop. */
     public interface CompactionRequest {
         void compact(SnapshotMetadata metadata, byte[] descriptor, long retainEntries);
     }
@@ -53,10 +60,19 @@ public final class ApplyLoop implements AutoCloseable {
     private final ArrayBlockingQueue<Task> queue;
     private final AppliedIndexWaiters waiters;
     private final Thread thread;
+    /**
+     * Takes checkpoints while the apply thread goes on: on the apply thread, the checkpoint's flush
+     * and syncs held every write of the node 30-180 ms, every snapshotEntries entries, and all three
+     * nodes checkpoint at the same indexes. At most one task: see checkpointRunning.
+     */
+    private final ExecutorService checkpointer;
+    /** Set by the apply thread when it hands a checkpoint over, cleared by the checkpoint thread when done. */
+    private final AtomicBoolean checkpointRunning = new AtomicBoolean();
     private PendingWrites pendingWrites;
     private CompactionRequest compaction;
     private volatile long appliedIndex;
-    private long lastSnapshotIndex;
+    /** The newest checkpoint's (or installed snapshot's) index; raised by both threads, never lowered. */
+    private final AtomicLong lastSnapshotIndex = new AtomicLong();
     /** Whether the state was flushed in the background since the last snapshot. */
     private boolean flushedAhead;
     private volatile boolean failed;
@@ -84,9 +100,10 @@ public final class ApplyLoop implements AutoCloseable {
         this.onFatal = onFatal;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.appliedIndex = stateMachine.appliedIndex();
-        this.lastSnapshotIndex = appliedIndex;
+        this.lastSnapshotIndex.set(appliedIndex);
         this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
         this.thread = new Thread(this::run, "raft-apply-" + nodeId);
+        this.checkpointer = Executors.newSingleThreadExecutor(task -> new Thread(task, "raft-checkpoint-" + nodeId));
     }
 
     void bind(PendingWrites writes, CompactionRequest request) {
@@ -175,9 +192,12 @@ public final class ApplyLoop implements AutoCloseable {
         if (membershipChanged) {
             onMembershipApplied.run();
         }
-        long sinceSnapshot = appliedIndex - lastSnapshotIndex;
+        long sinceSnapshot = appliedIndex - lastSnapshotIndex.get();
+        if (checkpointRunning.get()) {
+            return;
+        }
         if (sinceSnapshot >= snapshotEntries) {
-            takeSnapshot();
+            startSnapshot();
         } else if (!flushedAhead && sinceSnapshot >= snapshotEntries - snapshotEntries / FLUSH_AHEAD_FRACTION) {
             // The checkpoint flushes the memtable while the apply thread waits: 100,000 entries of
             // memtable held it up to 640 ms. Flushed in the background shortly before, it finds a small one.
@@ -186,17 +206,35 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
-    private void takeSnapshot() {
-        long start = System.nanoTime();
-        failpoints.hit(Failpoints.SNAPSHOT_SAVE);
-        CheckpointInfo checkpoint = stateMachine.checkpoint(checkpoints.root());
-        lastSnapshotIndex = checkpoint.metadata().index();
+    private void startSnapshot() {
+        Invariants.check(checkpointRunning.compareAndSet(false, true), "node %d: a checkpoint began while one runs", nodeId);
         flushedAhead = false;
-        observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
-        log.info("node={} took snapshot index={} term={} bytes={} in {} ms", nodeId, checkpoint.metadata().index(),
-                checkpoint.metadata().term(), checkpoint.sizeBytes(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        compaction.compact(checkpoint.metadata(), checkpoint.descriptor(), snapshotRetainEntries);
+        try {
+            checkpointer.execute(this::takeSnapshot);
+        } catch (RejectedExecutionException closing) {
+            checkpointRunning.set(false); // closing: the next start checkpoints, or replays the log
+        }
+    }
+
+    /** On the checkpoint thread. */
+    private void takeSnapshot() {
+        try {
+            long start = System.nanoTime();
+            failpoints.hit(Failpoints.SNAPSHOT_SAVE);
+            CheckpointInfo checkpoint = stateMachine.checkpoint(checkpoints.root());
+            lastSnapshotIndex.accumulateAndGet(checkpoint.metadata().index(), Math::max);
+            observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
+            log.info("node={} took snapshot index={} term={} bytes={} in {} ms", nodeId, checkpoint.metadata().index(),
+                    checkpoint.metadata().term(), checkpoint.sizeBytes(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            compaction.compact(checkpoint.metadata(), checkpoint.descriptor(), snapshotRetainEntries);
+        } catch (Throwable e) {
+            failed = true;
+            log.error("node={} checkpoint failed at applied={}; the node stops", nodeId, appliedIndex, e);
+            onFatal.accept(e);
+        } finally {
+            checkpointRunning.set(false);
+        }
     }
 
     private void install(Snapshot snapshot) {
@@ -206,14 +244,14 @@ public final class ApplyLoop implements AutoCloseable {
         failpoints.hit(Failpoints.SNAPSHOT_INSTALL);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();
-        lastSnapshotIndex = appliedIndex;
+        lastSnapshotIndex.accumulateAndGet(appliedIndex, Math::max);
         flushedAhead = false;
         observer.snapshotInstalled(snapshot.index());
         waiters.appliedTo(appliedIndex);
         onMembershipApplied.run();
     }
 
-    /** Finishes the queued work, then stops. */
+    /** Finishes the queued work and a checkpoint under way, then stops. */
     @Override
     public void close() {
         if (thread.isAlive() && !queue.offer(new Task.Stop())) {
@@ -221,6 +259,11 @@ public final class ApplyLoop implements AutoCloseable {
         }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(10));
+            checkpointer.shutdown();
+            // The state machine closes after this returns; a checkpoint must not outlive it.
+            if (!checkpointer.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.error("node={} checkpoint still running 30 s into close", nodeId);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

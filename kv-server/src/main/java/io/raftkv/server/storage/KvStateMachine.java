@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * Each apply call writes its data, sessions, membership and applied index in one batch, so an entry
  * is never applied twice or lost; entries at or below the stored applied index are skipped.
  *
- * <p>Threads: {@link #apply}, {@link #checkpoint} and {@link #install} belong to the apply thread
- * (they are serialised by a monitor, so a checkpoint always falls between batches). {@link #range},
- * the getters and {@link #sizeBytes} are thread-safe and may run concurrently with apply.
+ * <p>Threads: {@link #apply} and {@link #install} belong to the apply thread (serialised by a
+ * monitor). {@link #checkpoint} may run on another thread, concurrently with apply (see there).
+ * {@link #range}, the getters and {@link #sizeBytes} are thread-safe and may run concurrently with apply.
  */
 public final class KvStateMachine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
@@ -38,7 +38,7 @@ public final class KvStateMachine implements AutoCloseable {
     private final StateDirectory directory;
     /** Readers hold it shared; install and close hold it exclusively while the database is swapped. */
     private final ReentrantReadWriteLock databaseLock = new ReentrantReadWriteLock();
-    /** Serialises the writer operations: apply, checkpoint, install, close. */
+    /** Serialises the writer operations: apply, install, close, and the naming and pruning of checkpoints. */
     private final Object writer = new Object();
     /** Key versions and sessions of the live database; the writer's, like the batches that fill it. */
     private final RecentState recent = RecentState.withDefaultCapacity();
@@ -191,30 +191,55 @@ public final class KvStateMachine implements AutoCloseable {
     }
 
     /**
-     * Checkpoints the state at its applied index into {@code <snapshotsRoot>/snap-<term>-<index>}
-     * (written as {@code .tmp}, synced, renamed; an existing one of that name is reused), then
-     * prunes all but the newest {@link #CHECKPOINTS_KEPT} checkpoints. The log's snapshot record
-     * always names one of those two unless compaction lags two checkpoints behind, in which case a
-     * leader's attempt to send the older one fails and raft-core retries with the next snapshot.
-     * Restart recovery never needs a pruned one: it only installs a checkpoint newer than the state.
+     * Checkpoints the state into {@code <snapshotsRoot>/snap-<term>-<index>} (written as
+     * {@code .tmp}, synced, renamed; an existing one of that name is reused), then prunes all but
+     * the newest {@link #CHECKPOINTS_KEPT} checkpoints. The log's snapshot record always names one of
+     * those two unless compaction lags two checkpoints behind, in which case a leader's attempt to
+     * send the older one fails and raft-core retries with the next snapshot. Restart recovery never
+     * needs a pruned one: it only installs a checkpoint newer than the state.
+     *
+     * <p>Safe to call while another thread applies: the checkpoint holds some prefix of the applied
+     * batches (RocksDB flushes the memtable, then links the files of that instant), and its
+     * position is read back from the checkpoint itself, where each batch wrote its applied index,
+     * term and membership. So the apply thread hands checkpoints to a thread of their own instead of
+     * waiting 30-180 ms for the flush and the syncs. The swap of an {@link #install} waits for the
+     * RocksDB part; naming and pruning are serialised with installs and other checkpoints.
      */
     public CheckpointInfo checkpoint(Path snapshotsRoot) {
+        CheckpointDirectory checkpoints = new CheckpointDirectory(snapshotsRoot);
+        AppliedState now = state;
+        Invariants.check(now.index() > 0, "checkpoint of a state machine that has applied nothing");
+        Path existing = checkpoints.pathOf(metadataOf(now));
+        if (Files.isDirectory(existing)) {
+            synchronized (writer) {
+                checkOpen();
+                checkpoints.prune(CHECKPOINTS_KEPT, java.util.Set.of(existing.getFileName().toString()));
+            }
+            return new CheckpointInfo(metadataOf(now), existing, FileSync.sizeOf(existing));
+        }
+        Path temporary = checkpoints.temporary(metadataOf(now));
+        databaseLock.readLock().lock();
+        try {
+            checkOpen();
+            database.checkpointTo(temporary);
+        } finally {
+            databaseLock.readLock().unlock();
+        }
+        AppliedState taken = StateDb.readCheckpoint(temporary);
+        Invariants.check(taken.index() >= now.index(), "checkpoint holds applied %d, below the %d applied before it began",
+                taken.index(), now.index());
+        SnapshotMetadata metadata = metadataOf(taken);
         synchronized (writer) {
             checkOpen();
-            AppliedState now = state;
-            Invariants.check(now.index() > 0, "checkpoint of a state machine that has applied nothing");
-            SnapshotMetadata metadata = new SnapshotMetadata(now.index(), now.term(), now.membership().confState());
-            CheckpointDirectory checkpoints = new CheckpointDirectory(snapshotsRoot);
-            Path target = checkpoints.pathOf(metadata);
-            if (!Files.isDirectory(target)) {
-                Path temporary = checkpoints.temporary(metadata);
-                database.checkpointTo(temporary);
-                target = checkpoints.publish(temporary, metadata);
-                LOG.info("state machine checkpointed index={} term={} dir={}", now.index(), now.term(), target);
-            }
+            Path target = checkpoints.publish(temporary, metadata);
             checkpoints.prune(CHECKPOINTS_KEPT, java.util.Set.of(target.getFileName().toString()));
+            LOG.info("state machine checkpointed index={} term={} dir={}", metadata.index(), metadata.term(), target);
             return new CheckpointInfo(metadata, target, FileSync.sizeOf(target));
         }
+    }
+
+    private static SnapshotMetadata metadataOf(AppliedState applied) {
+        return new SnapshotMetadata(applied.index(), applied.term(), applied.membership().confState());
     }
 
     /**

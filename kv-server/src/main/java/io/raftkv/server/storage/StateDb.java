@@ -103,6 +103,21 @@ final class StateDb implements AutoCloseable {
     }
 
     /**
+     * The applied state a checkpoint holds, read from it opened read-only (its files are shared by
+     * hard links with the live database and are sent to followers, so it must not change).
+     */
+    static AppliedState readCheckpoint(Path checkpoint) {
+        try (Options readOptions = new Options();
+             RocksDB readOnly = RocksDB.openReadOnly(readOptions, checkpoint.toString());
+             SnapshotReader reader = new SnapshotReader(readOnly, checkpoint)) {
+            return StateMeta.read(reader, checkpoint);
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "opening checkpoint " + checkpoint.getFileName() + " to read its applied state",
+                    checkpoint.getParent());
+        }
+    }
+
+    /**
      * Starts writing the memtable to an SST file in the background and returns at once; writes go on
      * into a new memtable meanwhile.
      */

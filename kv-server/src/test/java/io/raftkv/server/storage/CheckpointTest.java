@@ -56,6 +56,38 @@ class CheckpointTest {
         assertTrue(Files.isDirectory(checkpoint.directory()), "installing leaves the checkpoint for sending on");
     }
 
+    /**
+     * The node takes checkpoints on a thread of their own while the apply thread goes on: each one
+     * must hold exactly the batches up to the index it is named for, no fewer and no more.
+     */
+    @Test
+    void aCheckpointTakenWhileBatchesApplyHoldsExactlyThePrefixItIsNamedFor() throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        List<Long> indexes = new ArrayList<>();
+        try (KvStateMachine source = bootstrapped(dir.resolve("a"))) {
+            Thread applier = new Thread(() -> {
+                for (long first = 2; first < 20_000; first += 10) {
+                    source.apply(puts(first, first + 9));
+                }
+            });
+            applier.start();
+            while (applier.isAlive()) {
+                CheckpointInfo checkpoint = source.checkpoint(snapshots);
+                long index = checkpoint.metadata().index();
+                indexes.add(index);
+                // Checked at once: pruning keeps only the newest two.
+                try (KvStateMachine installed = KvStateMachine.open(dir.resolve("b-" + index))) {
+                    installed.install(checkpoint.directory(), checkpoint.metadata());
+                    assertEquals(index, installed.appliedIndex());
+                    assertEquals(index - 1, installed.range(EVERYTHING).getCount(), "keys of the checkpoint at " + index);
+                }
+            }
+            applier.join();
+        }
+        assertTrue(indexes.stream().filter(index -> index > 1 && index < 20_001).distinct().count() >= 3,
+                "checkpoints at several indexes while applying: " + indexes);
+    }
+
     @Test
     void aCheckpointAfterABackgroundFlushHoldsTheEntriesFromBeforeAndAfterTheFlush() {
         Path snapshots = dir.resolve("snapshots");
