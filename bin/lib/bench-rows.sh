@@ -4,12 +4,17 @@
 #
 #   bench_rows_run OUT_DIR WARMUP DURATION [BENCH_OPTION...]
 #
-# Fills the key space first (100,000 puts at 256 in flight, which also warms the servers), then
-# runs the rows one after another in one bin/raftkv-bench process (--rows; a process per row spent
+# Fills the key space first (100,000 puts at 256 in flight), then warms the servers up with
+# RAFTKV_BENCH_SERVER_WARMUP (default 30s) of puts at 64 in flight over the same keys, then runs
+# the rows one after another in one bin/raftkv-bench process (--rows; a process per row spent
 # each row's first seconds compiling the client) with the given options (e.g. --protocol etcd
 # --endpoints 127.0.0.1:32379 --target first): put at 1, 16, 64 and 256 in flight, linearizable
 # and serializable get at 64 and 256; 16-byte keys uniform over 100,000 keys, 100-byte values.
 # Writes one JSON result per row to OUT_DIR/<op>-<inflight>.json and prints a markdown table on stdout.
+#
+# Why the server warm-up: three JVMs compiling on two cores took 0.5-1.0 of the cores for the
+# first 35 s of load and 0.3 until 45 s (C2 threads' CPU from /proc, 2026-12-07), so rows measured
+# right after the fill paid for the JIT inside their 10 s windows. etcd gets the same warm-up.
 # Safe under `set -euo pipefail`.
 
 _bench_rows_bin_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -37,6 +42,8 @@ bench_rows_run() {
   # Fill the key space so gets find values.
   "$bench" ${options[@]+"${options[@]}"} --op put --inflight 256 --keys 100000 --key-size 16 --value-size 100 \
     --ops 100000 --warmup 0s >/dev/null
+  "$bench" ${options[@]+"${options[@]}"} --op put --inflight 64 --keys 100000 --key-size 16 --value-size 100 \
+    --duration "${RAFTKV_BENCH_SERVER_WARMUP:-30s}" --warmup 0s >/dev/null
 
   printf '| op | in flight | ops/s | p50 ms | p99 ms | p99.9 ms | errors | client CPU share |\n'
   printf '|---|---|---|---|---|---|---|---|\n'
