@@ -103,7 +103,13 @@ public final class ApplyLoop implements AutoCloseable {
         this.lastSnapshotIndex.set(appliedIndex);
         this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
         this.thread = new Thread(this::run, "raft-apply-" + nodeId);
-        this.checkpointer = Executors.newSingleThreadExecutor(task -> new Thread(task, "raft-checkpoint-" + nodeId));
+        this.checkpointer = Executors.newSingleThreadExecutor(task -> {
+            // A daemon, so a node that dies without close() does not keep its JVM up; a checkpoint
+            // cut short leaves a .tmp directory, which the next checkpoint deletes when it prunes.
+            Thread checkpointThread = new Thread(task, "raft-checkpoint-" + nodeId);
+            checkpointThread.setDaemon(true);
+            return checkpointThread;
+        });
     }
 
     void bind(PendingWrites writes, CompactionRequest request) {
@@ -192,15 +198,15 @@ public final class ApplyLoop implements AutoCloseable {
         if (membershipChanged) {
             onMembershipApplied.run();
         }
-        long sinceSnapshot = appliedIndex - lastSnapshotIndex.get();
         if (checkpointRunning.get()) {
             return;
         }
+        long sinceSnapshot = appliedIndex - lastSnapshotIndex.get();
         if (sinceSnapshot >= snapshotEntries) {
             startSnapshot();
         } else if (!flushedAhead && sinceSnapshot >= snapshotEntries - snapshotEntries / FLUSH_AHEAD_FRACTION) {
-            // The checkpoint flushes the memtable while the apply thread waits: 100,000 entries of
-            // memtable held it up to 640 ms. Flushed in the background shortly before, it finds a small one.
+            // The checkpoint begins with a flush of the memtable, which took up to 640 ms at 100,000
+            // entries. Flushed in the background shortly before, it finds a small one.
             stateMachine.flushAhead();
             flushedAhead = true;
         }
