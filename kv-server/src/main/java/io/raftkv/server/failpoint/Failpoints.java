@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #BEFORE_LOG_APPEND}, {@value #AFTER_LOG_APPEND}: around the raft loop's synced log
  *       write (entries and hard state);
  *   <li>{@value #BEFORE_APPLY}, {@value #AFTER_APPLY}: around the apply thread's state machine write;
- *   <li>{@value #SNAPSHOT_SAVE}: before the apply thread takes a checkpoint;
+ *   <li>{@value #SNAPSHOT_SAVE}: before a checkpoint is taken, on the checkpoint thread (the apply
+ *       thread goes on meanwhile);
  *   <li>{@value #SNAPSHOT_INSTALL}: before the apply thread installs a received snapshot.
  * </ul>
  *
