@@ -100,7 +100,7 @@ public final class ApplyLoop implements AutoCloseable {
         this.onFatal = onFatal;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.appliedIndex = stateMachine.appliedIndex();
-        this.lastSnapshotIndex.set(appliedIndex);
+        this.lastSnapshotIndex.set(appliedIndex - snapshotPhase(nodeId, snapshotEntries));
         this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
         this.thread = new Thread(this::run, "raft-apply-" + nodeId);
         this.checkpointer = Executors.newSingleThreadExecutor(task -> {
@@ -212,6 +212,16 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * How far back of its applied index a node counts its first snapshot interval: (id mod 3)
+     * thirds of it. Every node applies the same entries, so with one interval they all checkpoint,
+     * flush and sync at the same index, and both followers of a commit slow down at once; spread
+     * over the interval, at most one node of three is at it.
+     */
+    static long snapshotPhase(long nodeId, long snapshotEntries) {
+        return Math.floorMod(nodeId, 3) * (snapshotEntries / 3);
+    }
+
     private void startSnapshot() {
         Invariants.check(checkpointRunning.compareAndSet(false, true), "node %d: a checkpoint began while one runs", nodeId);
         flushedAhead = false;
@@ -250,7 +260,7 @@ public final class ApplyLoop implements AutoCloseable {
         failpoints.hit(Failpoints.SNAPSHOT_INSTALL);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();
-        lastSnapshotIndex.accumulateAndGet(appliedIndex, Math::max);
+        lastSnapshotIndex.accumulateAndGet(appliedIndex - snapshotPhase(nodeId, snapshotEntries), Math::max);
         flushedAhead = false;
         observer.snapshotInstalled(snapshot.index());
         waiters.appliedTo(appliedIndex);
