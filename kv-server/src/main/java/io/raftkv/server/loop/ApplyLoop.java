@@ -62,8 +62,8 @@ public final class ApplyLoop implements AutoCloseable {
     private final Thread thread;
     /**
      * Takes checkpoints while the apply thread goes on: on the apply thread, the checkpoint's flush
-     * and syncs held every write of the node 30-180 ms, every snapshotEntries entries, and all three
-     * nodes checkpoint at the same indexes. At most one task: see checkpointRunning.
+     * and syncs held every write of the node 20-180 ms every snapshotEntries entries. At most one
+     * task: see checkpointRunning.
      */
     private final ExecutorService checkpointer;
     /** Set by the apply thread when it hands a checkpoint over, cleared by the checkpoint thread when done. */
@@ -71,7 +71,11 @@ public final class ApplyLoop implements AutoCloseable {
     private PendingWrites pendingWrites;
     private CompactionRequest compaction;
     private volatile long appliedIndex;
-    /** The newest checkpoint's (or installed snapshot's) index; raised by both threads, never lowered. */
+    /**
+     * Where the current snapshot interval began: the newest checkpoint's index, or at start and
+     * after an install the applied index less this node's {@link #snapshotPhase}. Raised by both
+     * threads, never lowered.
+     */
     private final AtomicLong lastSnapshotIndex = new AtomicLong();
     /** Whether the state was flushed in the background since the last snapshot. */
     private boolean flushedAhead;
