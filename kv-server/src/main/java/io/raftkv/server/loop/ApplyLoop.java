@@ -54,6 +54,13 @@ public final class ApplyLoop implements AutoCloseable {
     private static final long FLUSH_AHEAD_FRACTION = 8;
     private final long snapshotEntries;
     private final long snapshotRetainEntries;
+    /**
+     * How far back of its applied index this node counts its first snapshot interval, and counts
+     * again after an install: (id mod 3) thirds of it. Every node applies the same entries, so with
+     * one interval they all checkpoint, flush and sync at the same index, and both followers of a
+     * commit slow down at once; spread over the interval, at most one node of three is at it.
+     */
+    private final long snapshotPhase;
     private final LoopObserver observer;
     private final java.util.function.Consumer<Throwable> onFatal;
     private final Runnable onMembershipApplied;
@@ -73,7 +80,7 @@ public final class ApplyLoop implements AutoCloseable {
     private volatile long appliedIndex;
     /**
      * Where the current snapshot interval began: the newest checkpoint's index, or at start and
-     * after an install the applied index less this node's {@link #snapshotPhase}. Raised by both
+     * after an install the applied index less {@link #snapshotPhase}. Raised by both
      * threads, never lowered.
      */
     private final AtomicLong lastSnapshotIndex = new AtomicLong();
@@ -104,7 +111,8 @@ public final class ApplyLoop implements AutoCloseable {
         this.onFatal = onFatal;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.appliedIndex = stateMachine.appliedIndex();
-        this.lastSnapshotIndex.set(appliedIndex - snapshotPhase(nodeId, snapshotEntries));
+        this.snapshotPhase = Math.floorMod(nodeId, 3) * (snapshotEntries / 3);
+        this.lastSnapshotIndex.set(appliedIndex - snapshotPhase);
         this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
         this.thread = new Thread(this::run, "raft-apply-" + nodeId);
         this.checkpointer = Executors.newSingleThreadExecutor(task -> {
@@ -216,16 +224,6 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
-    /**
-     * How far back of its applied index a node counts its first snapshot interval: (id mod 3)
-     * thirds of it. Every node applies the same entries, so with one interval they all checkpoint,
-     * flush and sync at the same index, and both followers of a commit slow down at once; spread
-     * over the interval, at most one node of three is at it.
-     */
-    static long snapshotPhase(long nodeId, long snapshotEntries) {
-        return Math.floorMod(nodeId, 3) * (snapshotEntries / 3);
-    }
-
     private void startSnapshot() {
         Invariants.check(checkpointRunning.compareAndSet(false, true), "node %d: a checkpoint began while one runs", nodeId);
         flushedAhead = false;
@@ -264,7 +262,7 @@ public final class ApplyLoop implements AutoCloseable {
         failpoints.hit(Failpoints.SNAPSHOT_INSTALL);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();
-        lastSnapshotIndex.accumulateAndGet(appliedIndex - snapshotPhase(nodeId, snapshotEntries), Math::max);
+        lastSnapshotIndex.accumulateAndGet(appliedIndex - snapshotPhase, Math::max);
         flushedAhead = false;
         observer.snapshotInstalled(snapshot.index());
         waiters.appliedTo(appliedIndex);

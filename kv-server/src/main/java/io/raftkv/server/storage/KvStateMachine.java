@@ -209,15 +209,16 @@ public final class KvStateMachine implements AutoCloseable {
         CheckpointDirectory checkpoints = new CheckpointDirectory(snapshotsRoot);
         AppliedState now = state;
         Invariants.check(now.index() > 0, "checkpoint of a state machine that has applied nothing");
-        Path existing = checkpoints.pathOf(metadataOf(now));
+        SnapshotMetadata current = metadataOf(now);
+        Path existing = checkpoints.pathOf(current);
         if (Files.isDirectory(existing)) {
             synchronized (writer) {
                 checkOpen();
                 checkpoints.prune(CHECKPOINTS_KEPT, java.util.Set.of(existing.getFileName().toString()));
             }
-            return new CheckpointInfo(metadataOf(now), existing, FileSync.sizeOf(existing));
+            return new CheckpointInfo(current, existing, FileSync.sizeOf(existing));
         }
-        Path temporary = checkpoints.temporary(metadataOf(now));
+        Path temporary = checkpoints.temporary(current);
         databaseLock.readLock().lock();
         try {
             checkOpen();
