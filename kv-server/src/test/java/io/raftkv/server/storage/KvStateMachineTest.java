@@ -313,7 +313,7 @@ class KvStateMachineTest {
         machine.checkpoint(dir.resolve("snapshots"));
         machine.apply(lost);
         RangeResponse before = machine.range(range("\0", "\0"));
-        try (KvStateMachine reopened = KvStateMachine.open(copyOfLiveFiles(dir.resolve("state")))) {
+        try (KvStateMachine reopened = reopenCopyOfLiveFiles(dir.resolve("state"))) {
             assertEquals(2, reopened.appliedIndex(), "what was applied after the checkpoint is gone with the memtable");
             assertEquals(List.of("a", "b"), keys(reopened.range(range("\0", "\0"))));
             assertEquals(3, reopened.apply(lost).size(), "raft-core hands the lost entries out again");
@@ -323,14 +323,23 @@ class KvStateMachineTest {
     }
 
     /**
-     * The files of the open database, copied as a kill -9 would leave them. RocksDB may delete an
-     * obsolete file in the background while the copy runs; then the copy starts over.
+     * Opens a copy of the open database's files, as a kill -9 could leave them. RocksDB flushes and
+     * compacts in the background while the copy runs: it writes a new file before a MANIFEST names
+     * it and deletes an obsolete one only after, so the MANIFEST and CURRENT are copied first and
+     * the data files after. A file created after the listing, or deleted during the copy, still
+     * leaves a copy no crash could have left (a MANIFEST naming a file the copy lacks); such a copy
+     * is made again, at most ten times, so a state that never opens still fails the test.
      */
-    private Path copyOfLiveFiles(Path stateRoot) throws Exception {
+    private KvStateMachine reopenCopyOfLiveFiles(Path stateRoot) throws Exception {
         for (int attempt = 1; ; attempt++) {
             Path copy = dir.resolve("crashed-" + attempt);
-            try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(stateRoot)) {
-                for (Path path : (Iterable<Path>) paths::iterator) {
+            List<Path> paths;
+            try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(stateRoot)) {
+                paths = new java.util.ArrayList<>(walk.toList());
+            }
+            paths.sort(java.util.Comparator.comparingInt(KvStateMachineTest::copyOrder));
+            try {
+                for (Path path : paths) {
                     Path target = copy.resolve(stateRoot.relativize(path).toString());
                     if (java.nio.file.Files.isDirectory(path)) {
                         java.nio.file.Files.createDirectories(target);
@@ -338,14 +347,25 @@ class KvStateMachineTest {
                         java.nio.file.Files.copy(path, target);
                     }
                 }
-                return copy;
-            } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
-                if (attempt == 10) {
+                return KvStateMachine.open(copy);
+            } catch (java.nio.file.NoSuchFileException | StorageFailedException e) {
+                boolean copyRace = e instanceof java.nio.file.NoSuchFileException
+                        || String.valueOf(e.getMessage()).contains("No such file");
+                if (!copyRace || attempt == 10) {
                     throw e;
                 }
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** Directories (parents first), then the files that name the others, then the rest. */
+    private static int copyOrder(Path path) {
+        String name = path.getFileName().toString();
+        if (java.nio.file.Files.isDirectory(path)) {
+            return path.getNameCount();
+        }
+        return name.startsWith("MANIFEST") || name.equals("CURRENT") ? 1_000 : 2_000;
     }
 
     @Test
