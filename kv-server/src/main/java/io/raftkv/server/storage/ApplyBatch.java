@@ -11,19 +11,27 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 
 /**
- * The writes of one apply call, indexed so that reads through this batch see them over the database
- * (a transaction reads its own writes; the next entry of the batch sees the previous one's). Save
- * points let one command's writes be undone when it fails, so a failed command changes nothing.
- * The database itself does not change while a batch is open: only the apply thread writes it.
+ * The writes of one apply call. Save points let one command's writes be undone when it fails, so
+ * a failed command changes nothing. The database itself does not change while a batch is open:
+ * only the apply thread writes it.
+ *
+ * <p>Two ways to hold the writes. A batch starts {@link BufferedWrites buffered} in Java and is
+ * handed to RocksDB in one call: a put reads only its key's version and its client's session,
+ * which the {@link StagedValues} answer for every key this batch wrote, so any other key it
+ * reads is unwritten and the database alone holds it. The first read that must see the batch's
+ * writes under it ({@link #get} and {@link #scan}: a transaction reading its own writes, a range
+ * delete, a put asking for prev_kv, session expiry) moves the writes so far into a
+ * {@link WriteBatchWithIndex}, which holds every later write of the batch.
  *
  * <p>Key records and sessions go through the methods named for them ({@link #keyVersion},
  * {@link #putRecord}, {@link #session}, ...), which keep the {@link RecentState} in step: what this
- * batch reads or writes of them is staged ({@link StagedValues}) and published only once the batch
- * is written. Not thread-safe; owned by the apply thread for one call.
+ * batch reads or writes of them is staged and published only once the batch is written. Not
+ * thread-safe; owned by the apply thread for one call.
  */
 final class ApplyBatch implements KvReader, AutoCloseable {
     /** Stands for "no session" among staged and cached sessions, which cannot hold null. */
@@ -31,8 +39,12 @@ final class ApplyBatch implements KvReader, AutoCloseable {
 
     private final RocksDB db;
     private final Path where;
-    private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
     private final ReadOptions readOptions = new ReadOptions();
+    private final BufferedWrites buffered = new BufferedWrites();
+    /** Null while the writes are buffered; once made, it holds all of them. */
+    private WriteBatchWithIndex indexed;
+    /** While buffered and inside a command: how many writes came before it; else -1. */
+    private int commandStart = -1;
     private final StagedValues<ByteString, KeyVersion> keyVersions;
     private final StagedValues<Long, SessionRecord> sessions;
 
@@ -43,10 +55,11 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         this.sessions = new StagedValues<>(recent.sessions());
     }
 
+    /** The value as this batch would leave it: the batch's writes over the database. */
     @Override
     public byte[] get(byte[] key) {
         try {
-            return batch.getFromBatchAndDB(db, readOptions, key);
+            return indexed().getFromBatchAndDB(db, readOptions, key);
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "reading the state", where);
         }
@@ -58,7 +71,7 @@ final class ApplyBatch implements KvReader, AutoCloseable {
             return;
         }
         try (RocksIterator base = db.newIterator(readOptions);
-             RocksIterator iterator = batch.newIteratorWithBase(base)) {
+             RocksIterator iterator = indexed().newIteratorWithBase(base)) {
             for (iterator.seek(from); iterator.isValid(); iterator.next()) {
                 byte[] key = iterator.key();
                 if (Arrays.compareUnsigned(key, to) >= 0 || !visitor.visit(key, iterator.value())) {
@@ -71,19 +84,45 @@ final class ApplyBatch implements KvReader, AutoCloseable {
         }
     }
 
+    /** A key this batch has not written (its staged value says so): the database alone holds it. */
+    private byte[] getUnwritten(byte[] key) {
+        try {
+            return db.get(readOptions, key);
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "reading the state", where);
+        }
+    }
+
     /**
      * The create revision and version of {@code key} as this batch would leave it: staged by this
-     * batch, else cached, else read from the batch and the database (and staged).
+     * batch, else cached, else read from the database (and staged).
      */
     KeyVersion keyVersion(ByteString key) {
         KeyVersion version = keyVersions.known(key);
         if (version == null) {
-            return KeyVersion.of(record(key));
+            byte[] storedKey = StateKeys.kv(key);
+            version = KeyVersion.of(KeyValues.decode(storedKey, getUnwritten(storedKey)));
+            keyVersions.stage(key, version);
+            return version;
         }
         // Tests run with assertions on: every version not read just now is checked against the store.
-        assert version.equals(KeyVersion.of(readRecord(key)))
+        assert (indexed == null && keyVersions.isStaged(key))
+                || version.equals(KeyVersion.of(KeyValues.decode(StateKeys.kv(key), peek(StateKeys.kv(key)))))
                 : "remembered version " + version + " of key " + key.toStringUtf8() + " differs from the store's";
         return version;
+    }
+
+    /**
+     * For the assertions, which must not index the batch (that would change what runs with them on):
+     * the batch over the database once indexed; before, the database alone, which is right for
+     * unstaged keys only, and staged ones are not checked then.
+     */
+    private byte[] peek(byte[] key) {
+        try {
+            return indexed == null ? getUnwritten(key) : indexed.getFromBatchAndDB(db, readOptions, key);
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "reading the state", where);
+        }
     }
 
     /** Writes a key's record (the record without its key, see {@link KeyValues}). */
@@ -113,11 +152,12 @@ final class ApplyBatch implements KvReader, AutoCloseable {
     SessionRecord session(long clientId) {
         SessionRecord session = sessions.known(clientId);
         if (session == null) {
-            session = Sessions.read(this, clientId);
+            session = Sessions.decode(clientId, getUnwritten(StateKeys.session(clientId)));
             sessions.stage(clientId, session == null ? NO_SESSION : session);
             return session;
         }
-        assert session.equals(Objects.requireNonNullElse(Sessions.read(this, clientId), NO_SESSION))
+        assert (indexed == null && sessions.isStaged(clientId)) || session.equals(
+                Objects.requireNonNullElse(Sessions.decode(clientId, peek(StateKeys.session(clientId))), NO_SESSION))
                 : "remembered session of client " + clientId + " differs from the store's";
         return session == NO_SESSION ? null : session;
     }
@@ -152,34 +192,82 @@ final class ApplyBatch implements KvReader, AutoCloseable {
     }
 
     private void batchPut(byte[] key, byte[] value) {
+        if (indexed == null) {
+            buffered.put(key, value);
+            return;
+        }
         try {
-            batch.put(key, value);
+            indexed.put(key, value);
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "batching a write", where);
         }
     }
 
     private void batchDelete(byte[] key) {
+        if (indexed == null) {
+            buffered.delete(key);
+            return;
+        }
         try {
-            batch.delete(key);
+            indexed.delete(key);
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "batching a delete", where);
         }
+    }
+
+    /** The indexed batch, made from the buffered writes (and the open command's save point) on first use. */
+    private WriteBatchWithIndex indexed() {
+        if (indexed != null) {
+            return indexed;
+        }
+        WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+        boolean made = false;
+        try {
+            int held = buffered.count();
+            int beforeCommand = commandStart < 0 ? held : commandStart;
+            buffered.replayInto(batch, 0, beforeCommand);
+            if (commandStart >= 0) {
+                batch.setSavePoint();
+            }
+            buffered.replayInto(batch, beforeCommand, held);
+            made = true;
+        } catch (RocksDBException e) {
+            throw StorageErrors.of(e, "indexing the apply batch", where);
+        } finally {
+            if (!made) {
+                batch.close();
+            }
+        }
+        buffered.truncate(0);
+        commandStart = -1;
+        indexed = batch;
+        return indexed;
     }
 
     /** One level only: a command's writes. */
     void setSavePoint() {
         keyVersions.beginCommand();
         sessions.beginCommand();
-        batch.setSavePoint();
+        if (indexed == null) {
+            Invariants.check(commandStart < 0, "a save point set inside a command");
+            commandStart = buffered.count();
+        } else {
+            indexed.setSavePoint();
+        }
     }
 
     /** Drops every write since the last save point, and the save point. */
     void rollbackToSavePoint() {
-        try {
-            batch.rollbackToSavePoint();
-        } catch (RocksDBException e) {
-            throw StorageErrors.of(e, "rolling back a failed command", where);
+        if (indexed == null) {
+            Invariants.check(commandStart >= 0, "a rollback outside a command");
+            buffered.truncate(commandStart);
+            commandStart = -1;
+        } else {
+            try {
+                indexed.rollbackToSavePoint();
+            } catch (RocksDBException e) {
+                throw StorageErrors.of(e, "rolling back a failed command", where);
+            }
         }
         keyVersions.rollBackCommand();
         sessions.rollBackCommand();
@@ -187,23 +275,34 @@ final class ApplyBatch implements KvReader, AutoCloseable {
 
     /** Keeps the writes since the last save point and forgets the save point. */
     void releaseSavePoint() {
-        try {
-            batch.popSavePoint();
-        } catch (RocksDBException e) {
-            throw StorageErrors.of(e, "releasing a save point", where);
+        if (indexed == null) {
+            commandStart = -1;
+        } else {
+            try {
+                indexed.popSavePoint();
+            } catch (RocksDBException e) {
+                throw StorageErrors.of(e, "releasing a save point", where);
+            }
         }
         keyVersions.endCommand();
         sessions.endCommand();
     }
 
-    int count() {
-        return batch.count();
+    /** Whether the writes were moved into an indexed batch (for tests). */
+    boolean isIndexed() {
+        return indexed != null;
     }
 
     /** Writes the batch, then publishes its key versions and sessions (not if the write fails). */
     void write(WriteOptions options) {
         try {
-            db.write(options, batch);
+            if (indexed != null) {
+                db.write(options, indexed);
+            } else {
+                try (WriteBatch batch = buffered.toWriteBatch()) {
+                    db.write(options, batch);
+                }
+            }
         } catch (RocksDBException e) {
             throw StorageErrors.of(e, "writing the applied batch", where);
         }
@@ -214,6 +313,8 @@ final class ApplyBatch implements KvReader, AutoCloseable {
     @Override
     public void close() {
         readOptions.close();
-        batch.close();
+        if (indexed != null) {
+            indexed.close();
+        }
     }
 }

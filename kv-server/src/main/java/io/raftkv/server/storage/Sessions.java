@@ -14,9 +14,8 @@ import java.util.List;
 final class Sessions {
     private Sessions() {}
 
-    /** The client's session as the reader holds it, or null; {@link ApplyBatch#session} remembers it. */
-    static SessionRecord read(KvReader reader, long clientId) {
-        byte[] value = reader.get(StateKeys.session(clientId));
+    /** The client's session from its stored value (null: none); {@link ApplyBatch#session} remembers it. */
+    static SessionRecord decode(long clientId, byte[] value) {
         return value == null ? null : parse(clientId, value);
     }
 

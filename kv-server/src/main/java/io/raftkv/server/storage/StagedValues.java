@@ -5,19 +5,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The values one apply batch has read or written, over the {@link RecentValues} of the batches
  * written before it: what the batch reads back comes from here first, and {@link #publish} hands
- * them to the cache once the batch is written. A rolled-back command's keys become unknown (read
- * through again), since the value staged before the command may be gone with it. Not thread-safe;
- * owned by one {@link ApplyBatch}.
+ * them to the cache once the batch is written. A rolled-back command's keys get back what was
+ * staged for them before the command, exactly as the batch's writes go back to its save point, so
+ * a key this batch wrote is always staged: {@link ApplyBatch} relies on that to read unstaged keys
+ * from the database alone. Not thread-safe; owned by one {@link ApplyBatch}.
  */
 final class StagedValues<K, V> {
     private final RecentValues<K, V> cache;
-    /** A null value: unknown, read through (a rolled-back write). */
     private final Map<K, V> staged = new HashMap<>();
-    private final List<K> stagedInCommand = new ArrayList<>();
+    /** The keys staged during the current command, in order, and what each had before (null: nothing). */
+    private final List<K> commandKeys = new ArrayList<>();
+    private final List<V> commandPrevious = new ArrayList<>();
     private boolean inCommand;
 
     StagedValues(RecentValues<K, V> cache) {
@@ -27,13 +30,19 @@ final class StagedValues<K, V> {
     /** The value as this batch leaves it, or null when neither the batch nor the cache knows it. */
     V known(K key) {
         V value = staged.get(key);
-        return value != null || staged.containsKey(key) ? value : cache.get(key);
+        return value != null ? value : cache.get(key);
+    }
+
+    /** Whether this batch read or wrote the key (so a write of it may be in the batch). */
+    boolean isStaged(K key) {
+        return staged.containsKey(key);
     }
 
     void stage(K key, V value) {
-        staged.put(key, value);
+        V previous = staged.put(key, Objects.requireNonNull(value, "a staged value"));
         if (inCommand) {
-            stagedInCommand.add(key);
+            commandKeys.add(key);
+            commandPrevious.add(previous);
         }
     }
 
@@ -43,8 +52,14 @@ final class StagedValues<K, V> {
     }
 
     void rollBackCommand() {
-        for (K key : stagedInCommand) {
-            staged.put(key, null);
+        // Newest first, so a key staged twice in the command ends with what it had before the first.
+        for (int i = commandKeys.size() - 1; i >= 0; i--) {
+            V previous = commandPrevious.get(i);
+            if (previous == null) {
+                staged.remove(commandKeys.get(i));
+            } else {
+                staged.put(commandKeys.get(i), previous);
+            }
         }
         endCommand();
     }
@@ -52,7 +67,8 @@ final class StagedValues<K, V> {
     void endCommand() {
         Invariants.check(inCommand, "a command ended without beginning");
         inCommand = false;
-        stagedInCommand.clear();
+        commandKeys.clear();
+        commandPrevious.clear();
     }
 
     /** Hands the batch's values to the cache; call once the batch is written. */
