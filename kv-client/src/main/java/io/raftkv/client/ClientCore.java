@@ -39,6 +39,8 @@ final class ClientCore {
   private final Duration requestTimeout;
   private final Duration closeTimeout;
   private final SessionSlots sessions;
+  /** Null when the client sends every request as a unary call ({@link RaftKvClient.Builder#streaming}). */
+  private final KvStreams streams;
   private final Semaphore inflight;
   private final int inflightMax;
   /** Calls not yet complete, so close() can fail those parked in backoff. */
@@ -60,6 +62,7 @@ final class ClientCore {
     this.inflightMax = config.inflightMax();
     this.sessions = new SessionSlots(config.clientId(), inflightMax, scheduler);
     this.inflight = new Semaphore(inflightMax);
+    this.streams = config.streaming() ? new KvStreams(scheduler) : null;
     // Building the first channel loads the transport's classes, which takes a second or more in a
     // cold JVM; done here, that time is not charged to the first request's deadline.
     this.channels.channel(router.preferred());
@@ -97,6 +100,11 @@ final class ClientCore {
 
   SessionSlots sessions() {
     return sessions;
+  }
+
+  /** The KV streams, or null when every request is a unary call. */
+  KvStreams streams() {
+    return streams;
   }
 
   /**
@@ -221,6 +229,9 @@ final class ClientCore {
       return;
     }
     closed = true;
+    if (streams != null) {
+      streams.drain();
+    }
     channels.shutdown();
     boolean interrupted = false;
     try {

@@ -113,6 +113,7 @@ public final class RaftKvClient implements AutoCloseable {
     private ChannelFactory channelFactory = ChannelFactory.plaintext();
     private int callbackThreads = 2;
     private int inflightMax = 4096;
+    private boolean streaming = true;
     private int learnedEndpointsMax = 16;
     private int maxInboundMessageBytes = 32 << 20;
     private long clientId;
@@ -173,6 +174,17 @@ public final class RaftKvClient implements AutoCloseable {
      */
     public Builder inflightMax(int max) {
       this.inflightMax = inRange(max, 1, 1 << 20, "inflightMax");
+      return this;
+    }
+
+    /**
+     * Whether Range, Put, DeleteRange and Txn go over one long-lived KV {@code Stream} call per
+     * endpoint, many requests in flight on it, instead of a unary call each (default true). The
+     * answers, errors, deadlines and retries are the same either way; a stream saves an HTTP/2
+     * stream with its headers and trailers per request on both ends. Other calls are always unary.
+     */
+    public Builder streaming(boolean streaming) {
+      this.streaming = streaming;
       return this;
     }
 
@@ -240,6 +252,10 @@ public final class RaftKvClient implements AutoCloseable {
 
     int inflightMax() {
       return inflightMax;
+    }
+
+    boolean streaming() {
+      return streaming;
     }
 
     int learnedEndpointsMax() {

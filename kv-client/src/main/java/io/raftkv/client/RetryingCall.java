@@ -110,6 +110,11 @@ final class RetryingCall<Req, Resp> {
       return;
     }
     attempts++;
+    KvStreams streams = core.streams();
+    if (streams != null && KvStream.carries(method)) {
+      streams.send(channel, method, request, remaining, new Attempt(endpoint));
+      return;
+    }
     // Each attempt gets what remains of the request's deadline.
     ClientCall<Req, Resp> call = channel.newCall(method, CallOptions.DEFAULT.withDeadline(deadline));
     ClientCalls.asyncUnaryCall(call, request, new Attempt(endpoint));

@@ -48,8 +48,13 @@ class RaftKvClientTest {
     }
   }
 
+  /** Whether the client under test sends KV requests over streams (the default) or as unary calls. */
+  boolean streaming() {
+    return true;
+  }
+
   private RaftKvClient connect(Duration timeout, String... endpoints) {
-    client = RaftKvClient.builder()
+    client = RaftKvClient.builder().streaming(streaming())
         .endpoints(endpoints)
         .requestTimeout(timeout)
         .channelFactory(FakeCluster.channelFactory())
@@ -153,7 +158,7 @@ class RaftKvClientTest {
   @Test
   void aClientWritingFromOneThreadUsesOneSlotAndOnePermit() {
     cluster = FakeCluster.start(1);
-    client = RaftKvClient.builder()
+    client = RaftKvClient.builder().streaming(streaming())
         .endpoints(cluster.node(1).address())
         .inflightMax(1)
         .channelFactory(FakeCluster.channelFactory())
@@ -450,7 +455,7 @@ class RaftKvClientTest {
   void tooManyRequestsInFlightFailFastOnTheClient() {
     cluster = FakeCluster.start(1);
     cluster.setLeader(0);
-    client = RaftKvClient.builder()
+    client = RaftKvClient.builder().streaming(streaming())
         .endpoints(cluster.node(1).address())
         .requestTimeout(Duration.ofMillis(300))
         .inflightMax(1)

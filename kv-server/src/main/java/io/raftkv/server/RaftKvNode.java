@@ -194,7 +194,7 @@ public final class RaftKvNode implements AutoCloseable {
         clientExecutor = boundedPool("raftkv-client-" + id, Math.max(4, Runtime.getRuntime().availableProcessors() * 2), 16384);
         Set<String> nonBlocking = Set.of(KVGrpc.getPutMethod().getFullMethodName(),
                 KVGrpc.getDeleteRangeMethod().getFullMethodName(), KVGrpc.getTxnMethod().getFullMethodName(),
-                KVGrpc.getRangeMethod().getFullMethodName());
+                KVGrpc.getRangeMethod().getFullMethodName(), KVGrpc.getStreamMethod().getFullMethodName());
         clientServer = CallExecutors.apply(NettyServerBuilder.forAddress(config.clientListen().resolve()),
                         nonBlocking, clientExecutor)
                 // Clients ping every 30 s to notice dead connections; accept it rather than GOAWAY.

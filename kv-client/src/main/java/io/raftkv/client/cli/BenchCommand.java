@@ -99,6 +99,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seeds keys and values (default: ${DEFAULT-VALUE}).")
   private long seed;
 
+  @Option(names = "--unary",
+      description = "Send each raftkv request as its own unary call, not over one KV Stream call per connection "
+          + "(the client library's default); etcd's requests are always unary calls.")
+  private boolean unary;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Write the result as JSON.")
   private Path out;
 
@@ -220,7 +225,7 @@ final class BenchCommand implements Callable<Integer> {
     try {
       return new BenchConfig(benchProtocol, targets, benchOp, inflight, conns, rate, readRatio, keySize, valueSize, keys,
           ops != null ? null : duration != null ? duration : Duration.ofSeconds(30),
-          ops != null ? ops : 0, warmup, kvctl.commandTimeout(), seed);
+          ops != null ? ops : 0, warmup, kvctl.commandTimeout(), seed, unary);
     } catch (IllegalArgumentException bad) {
       throw new CommandLine.ParameterException(spec.commandLine(), bad.getMessage());
     }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param warmup time before measuring starts (connections, JIT, caches)
  * @param requestTimeout deadline of each request; the bench does not retry
  * @param seed seeds the key choice and the values, so a run can be repeated
+ * @param unary send each raftkv request as a unary call instead of over one KV {@code Stream}
+ *     call per connection; etcd's requests are always unary calls
  */
 public record BenchConfig(
     BenchProtocol protocol,
@@ -34,7 +36,8 @@ public record BenchConfig(
     long ops,
     Duration warmup,
     Duration requestTimeout,
-    long seed) {
+    long seed,
+    boolean unary) {
 
   /** Keeps the per-second series (and so the result file) bounded. */
   public static final Duration DURATION_MAX = Duration.ofHours(24);
@@ -61,6 +64,11 @@ public record BenchConfig(
     check(ops >= 0, "--ops must be positive, got " + ops);
     check(!warmup.isNegative() && warmup.compareTo(DURATION_MAX) <= 0, "--warmup must be 0..24h");
     check(!requestTimeout.isNegative() && !requestTimeout.isZero(), "the request timeout must be positive");
+  }
+
+  /** Whether raftkv's requests go over KV Stream calls (one per connection). */
+  public boolean streams() {
+    return !unary && protocol == BenchProtocol.RAFTKV;
   }
 
   /** Whether the run is open loop (a fixed arrival rate) rather than closed loop. */

@@ -46,6 +46,7 @@ public record BenchReport(
   public Map<String, Object> toTree() {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("protocol", config.protocol().flag());
+    tree.put("calls", config.streams() ? "stream" : "unary");
     tree.put("op", config.op().flag());
     tree.put("inflight", config.inflight());
     tree.put("conns", config.conns());
@@ -89,7 +90,8 @@ public record BenchReport(
   /** The end-of-run summary, several lines. */
   public String summary() {
     StringBuilder text = new StringBuilder();
-    text.append(String.format("op %s over %s, %s, %d connections%n", config.op().flag(), config.protocol().flag(),
+    text.append(String.format("op %s over %s (%s calls), %s, %d connections%n", config.op().flag(),
+        config.protocol().flag(), config.streams() ? "stream" : "unary",
         config.openLoop() ? String.format("open loop at %.0f ops/s (at most %d in flight)", config.rate(), config.inflight())
             : config.inflight() + " in flight",
         config.conns()));

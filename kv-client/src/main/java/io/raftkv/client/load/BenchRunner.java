@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.Channel;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
@@ -14,6 +13,7 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.raftkv.client.ChannelFactory;
+import io.raftkv.client.KvStream;
 import io.raftkv.client.SessionIds;
 import io.raftkv.client.Trailers;
 import java.io.PrintStream;
@@ -27,6 +27,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +68,7 @@ public final class BenchRunner {
   private final ScheduledThreadPoolExecutor scheduler;
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** The channels' own event loops (see {@link #eventLoops()}); null until the first Netty channel. */
-  private EventLoopGroup eventLoops;
+  private MultiThreadIoEventLoopGroup eventLoops;
   private ArrayBlockingQueue<Slot> freeSlots;
 
   private volatile boolean stopping;
@@ -134,14 +135,21 @@ public final class BenchRunner {
   }
 
   private List<Slot> setUp() {
+    List<KvStream> streams = new ArrayList<>();
     for (int i = 0; i < config.conns(); i++) {
       String target = config.targets().get(i % config.targets().size());
       // Direct executor: completions run on the transport thread that read them, no hand-off.
       ManagedChannelBuilder<?> builder = channelFactory.newBuilder(target).directExecutor().disableRetry();
+      ScheduledExecutorService timers = scheduler;
       if (builder instanceof NettyChannelBuilder netty) {
         netty.eventLoopGroup(eventLoops()).channelType(socketChannelType());
+        // Request timers on the connection's own event loop (one loop a connection), as gRPC's are.
+        timers = eventLoops();
       }
-      channels.add(builder.build());
+      ManagedChannel channel = builder.build();
+      channels.add(channel);
+      // The bench does not retry: once a stream ends (the server went away), its later ops fail.
+      streams.add(config.streams() ? new KvStream(channel, timers, () -> { }) : null);
     }
     Workload workload = new Workload(config);
     SplittableRandom seeds = new SplittableRandom(config.seed());
@@ -149,8 +157,8 @@ public final class BenchRunner {
     long baseClientId = SessionIds.randomBaseId();
     List<Slot> slots = new ArrayList<>(config.inflight());
     for (int i = 0; i < config.inflight(); i++) {
-      slots.add(new Slot(this, channels.get(i % channels.size()), workload, seeds.split(), config.requestTimeout().toNanos(),
-          SessionIds.slotClientId(baseClientId, i)));
+      slots.add(new Slot(this, channels.get(i % channels.size()), streams.get(i % channels.size()), workload,
+          seeds.split(), config.requestTimeout().toNanos(), SessionIds.slotClientId(baseClientId, i)));
     }
     return slots;
   }
@@ -161,7 +169,7 @@ public final class BenchRunner {
    * cores) the timer lands on another thread than the call's, and waking that thread took a fifth
    * of the client's CPU. With one loop a connection the timer is set on the thread that sends.
    */
-  private EventLoopGroup eventLoops() {
+  private MultiThreadIoEventLoopGroup eventLoops() {
     if (eventLoops == null) {
       int threads = Math.min(config.conns(), Runtime.getRuntime().availableProcessors());
       eventLoops = Epoll.isAvailable()

@@ -5,14 +5,16 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import io.raftkv.client.KvStream;
 import io.raftkv.proto.api.RequestId;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One request in flight at a time on one channel. The slot is its own response observer, so an
- * op allocates only its request, call and deadline. Completions run on gRPC's transport thread
+ * One request in flight at a time on one channel, as a unary call or on the channel's KV stream
+ * ({@link BenchConfig#streams}). The slot is its own response observer, so an op allocates only
+ * its request, call (or stream message) and deadline. Completions run on gRPC's transport thread
  * (the channels use a direct executor): no hand-off to another thread per op.
  *
  * <p>Over raftkv, each slot writes under its own client id with its own sequence, one server
@@ -31,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Slot implements StreamObserver<Object>, Workload.Session {
   private final BenchRunner runner;
   private final ManagedChannel channel;
+  /** The channel's KV stream, or null when each op is a unary call. */
+  private final KvStream stream;
   private final Workload workload;
   private final SplittableRandom random;
   private final long timeoutNanos;
@@ -43,10 +47,11 @@ final class Slot implements StreamObserver<Object>, Workload.Session {
   /** Start time of the op {@link #next} was asked to send; published by workInProgress. */
   private long pendingStartNanos;
 
-  Slot(BenchRunner runner, ManagedChannel channel, Workload workload, SplittableRandom random, long timeoutNanos,
-      long clientId) {
+  Slot(BenchRunner runner, ManagedChannel channel, KvStream stream, Workload workload, SplittableRandom random,
+      long timeoutNanos, long clientId) {
     this.runner = runner;
     this.channel = channel;
+    this.stream = stream;
     this.workload = workload;
     this.random = random;
     this.timeoutNanos = timeoutNanos;
@@ -74,12 +79,16 @@ final class Slot implements StreamObserver<Object>, Workload.Session {
 
   private void send(long start) {
     startNanos = start;
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     ByteString key = workload.key(random);
-    startCall(workload.request(workload.pick(random), key, this), options);
+    startCall(workload.request(workload.pick(random), key, this));
   }
 
-  private <Q, R> void startCall(Workload.Request<Q, R> request, CallOptions options) {
+  private <Q, R> void startCall(Workload.Request<Q, R> request) {
+    if (stream != null) {
+      stream.send(request.method(), request.message(), timeoutNanos, self());
+      return;
+    }
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
     ClientCalls.asyncUnaryCall(channel.newCall(request.method(), options), request.message(), self());
   }
 

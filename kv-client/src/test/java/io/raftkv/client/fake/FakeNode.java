@@ -31,6 +31,9 @@ import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RangeResponse;
 import io.raftkv.proto.api.RequestId;
 import io.raftkv.proto.api.StatusRequest;
+import io.raftkv.proto.api.StreamError;
+import io.raftkv.proto.api.StreamRequest;
+import io.raftkv.proto.api.StreamResponse;
 import io.raftkv.proto.api.StatusResponse;
 import io.raftkv.proto.api.TransferLeaderRequest;
 import io.raftkv.proto.api.TransferLeaderResponse;
@@ -42,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /** One member of a {@link FakeCluster}: an in-process gRPC server named after its address. */
@@ -260,6 +264,75 @@ public final class FakeNode {
       ByteString key = request.getCompareCount() > 0 ? request.getCompare(0).getKey() : ByteString.EMPTY;
       write("Txn", key, request.getRequestId(), () -> cluster.txn(id, request), out);
     }
+
+    /** As the real server: each request goes to its unary handler and is answered under its id. */
+    @Override
+    public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(StreamRequest request) {
+          long id = request.getId();
+          switch (request.getRequestCase()) {
+            case RANGE -> range(request.getRange(), answer(out, id, StreamResponse.Builder::setRange));
+            case PUT -> put(request.getPut(), answer(out, id, StreamResponse.Builder::setPut));
+            case DELETE_RANGE -> deleteRange(request.getDeleteRange(), answer(out, id, StreamResponse.Builder::setDeleteRange));
+            case TXN -> txn(request.getTxn(), answer(out, id, StreamResponse.Builder::setTxn));
+            case REQUEST_NOT_SET -> FakeNode.<PutResponse>answer(out, id, StreamResponse.Builder::setPut).onError(
+                error(Status.Code.INVALID_ARGUMENT, ErrorCode.BAD_REQUEST, "no request"));
+          }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          // The client went away; nothing is pending here (answers are given inline).
+        }
+
+        @Override
+        public void onCompleted() {
+          synchronized (out) {
+            out.onCompleted();
+          }
+        }
+      };
+    }
+  }
+
+  private static <T> StreamObserver<T> answer(
+      StreamObserver<StreamResponse> out, long id, BiConsumer<StreamResponse.Builder, T> setter) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        StreamResponse.Builder response = StreamResponse.newBuilder().setId(id);
+        setter.accept(response, value);
+        synchronized (out) {
+          out.onNext(response.build());
+        }
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        Status status = Status.fromThrowable(failure);
+        Metadata trailers = Status.trailersFromThrowable(failure);
+        StreamError.Builder error = StreamError.newBuilder().setStatusCode(status.getCode().value());
+        if (status.getDescription() != null) {
+          error.setDescription(status.getDescription());
+        }
+        if (trailers != null && trailers.get(Trailers.ERROR_CODE) != null) {
+          error.setErrorCode(trailers.get(Trailers.ERROR_CODE));
+        }
+        if (trailers != null && trailers.get(Trailers.NOT_LEADER) != null) {
+          error.setNotLeader(trailers.get(Trailers.NOT_LEADER));
+        }
+        synchronized (out) {
+          out.onNext(StreamResponse.newBuilder().setId(id).setError(error).build());
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        // onNext answered.
+      }
+    };
   }
 
   private final class ClusterService extends ClusterGrpc.ClusterImplBase {

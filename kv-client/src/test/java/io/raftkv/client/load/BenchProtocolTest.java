@@ -44,7 +44,7 @@ class BenchProtocolTest {
 
   private BenchConfig config(BenchProtocol protocol, BenchOp op) {
     return new BenchConfig(protocol, List.of(etcd.endpoint()), op, 8, 1, 0, 0.5, 16, 100, 1000,
-        null, OPS, Duration.ZERO, Duration.ofSeconds(5), 1);
+        null, OPS, Duration.ZERO, Duration.ofSeconds(5), 1, false);
   }
 
   private BenchReport run(BenchOp op) throws InterruptedException {

@@ -1,6 +1,7 @@
 package io.raftkv.server.api;
 
 import com.google.protobuf.Message;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.proto.api.DeleteRangeRequest;
 import io.raftkv.proto.api.DeleteRangeResponse;
@@ -10,6 +11,8 @@ import io.raftkv.proto.api.PutResponse;
 import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RangeResponse;
 import io.raftkv.proto.api.RequestId;
+import io.raftkv.proto.api.StreamRequest;
+import io.raftkv.proto.api.StreamResponse;
 import io.raftkv.proto.api.ResponseHeader;
 import io.raftkv.proto.api.TxnRequest;
 import io.raftkv.proto.api.TxnResponse;
@@ -31,7 +34,7 @@ import java.util.function.LongSupplier;
  * waits until it has applied it, then reads locally. A serializable read is served from the local
  * state at once and may be stale.
  */
-public final class KvService extends KVGrpc.KVImplBase {
+public final class KvService extends KVGrpc.KVImplBase implements KvHandlers {
     private final long clusterId;
     private final RaftLoop loop;
     private final KvStateMachine stateMachine;
@@ -64,7 +67,35 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer) {
-        responder.respond("Range", observer, () -> {
+        range(request, observer, Responder.FROM_CALL);
+    }
+
+    @Override
+    public void put(PutRequest request, StreamObserver<PutResponse> observer) {
+        put(request, observer, Responder.FROM_CALL);
+    }
+
+    @Override
+    public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
+        deleteRange(request, observer, Responder.FROM_CALL);
+    }
+
+    @Override
+    public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+        txn(request, observer, Responder.FROM_CALL);
+    }
+
+    @Override
+    public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> responses) {
+        return new KvStreamCall(this, (ServerCallStreamObserver<StreamResponse>) responses, STREAM_INFLIGHT_MAX);
+    }
+
+    /** Requests in flight per Stream call; beyond it a request is answered QUEUE_FULL at once. */
+    static final int STREAM_INFLIGHT_MAX = 10_000;
+
+    @Override
+    public void range(RangeRequest request, StreamObserver<RangeResponse> observer, long timeoutMillis) {
+        responder.respond(timeoutMillis, "Range", observer, () -> {
             validator.checkRange(request);
             // A linearizable read's index is confirmed on the raft loop (or the apply thread), which
             // must not spend its turn reading and answering: it reads on the read pool. A serializable
@@ -103,8 +134,8 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     @Override
-    public void put(PutRequest request, StreamObserver<PutResponse> observer) {
-        responder.respond("Put", observer, () -> {
+    public void put(PutRequest request, StreamObserver<PutResponse> observer, long timeoutMillis) {
+        responder.respond(timeoutMillis, "Put", observer, () -> {
             validator.checkPut(request);
             return write(request.getRequestId(), Command.newBuilder().setPut(request), PutResponse.class)
                     .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());
@@ -112,8 +143,8 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     @Override
-    public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer) {
-        responder.respond("DeleteRange", observer, () -> {
+    public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> observer, long timeoutMillis) {
+        responder.respond(timeoutMillis, "DeleteRange", observer, () -> {
             validator.checkDelete(request);
             return write(request.getRequestId(), Command.newBuilder().setDeleteRange(request), DeleteRangeResponse.class)
                     .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());
@@ -121,8 +152,8 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     @Override
-    public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-        responder.respond("Txn", observer, () -> {
+    public void txn(TxnRequest request, StreamObserver<TxnResponse> observer, long timeoutMillis) {
+        responder.respond(timeoutMillis, "Txn", observer, () -> {
             validator.checkTxn(request);
             return write(request.getRequestId(), Command.newBuilder().setTxn(request), TxnResponse.class)
                     .thenApply(response -> response.toBuilder().setHeader(header(response.getHeader())).build());

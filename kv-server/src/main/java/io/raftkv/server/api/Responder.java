@@ -41,12 +41,27 @@ final class Responder {
         return timers;
     }
 
+    /** Bound a request by its unary call's gRPC deadline, if any, and the server's request timeout. */
+    static final long FROM_CALL = -1;
+
+    /** Answers one unary call. */
     <T> void respond(String method, StreamObserver<T> observer, Supplier<CompletableFuture<T>> work) {
+        respond(FROM_CALL, method, observer, work);
+    }
+
+    /**
+     * Answers one request. {@code clientTimeoutMillis} is {@link #FROM_CALL}, or the deadline a
+     * Stream request carries (0: none); the server's request timeout bounds it either way.
+     */
+    <T> void respond(long clientTimeoutMillis, String method, StreamObserver<T> observer,
+                     Supplier<CompletableFuture<T>> work) {
+        long timeoutMillis = clientTimeoutMillis == FROM_CALL ? timeoutMillis()
+                : clientTimeoutMillis == 0 ? requestTimeoutMillis : Math.min(requestTimeoutMillis, clientTimeoutMillis);
         long start = System.nanoTime();
         CompletableFuture<T> future = started(work);
         // A request already answered (refused by validation, say) needs no timer.
         ScheduledFuture<?> timer = future.isDone() ? null
-                : TIMEOUTS.schedule(() -> future.completeExceptionally(new TimeoutException()), timeoutMillis(),
+                : TIMEOUTS.schedule(() -> future.completeExceptionally(new TimeoutException()), timeoutMillis,
                         TimeUnit.MILLISECONDS);
         future.whenComplete((value, error) -> {
             if (timer != null) {
