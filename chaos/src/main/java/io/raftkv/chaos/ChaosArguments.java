@@ -31,7 +31,7 @@ final class ChaosArguments {
     static final String USAGE = """
             usage: raftkv-chaos [--nodes 3|5] [--duration 60s] [--seed S] [--faults KIND,...|all] [--out DIR]
                                 [--ops-rate N] [--workers N] [--keys N] [--server-jar PATH] [--check-timeout 120s]
-                                [--unsafe-broken-reads]
+                                [--calls stream|unary] [--unsafe-broken-reads]
                    raftkv-chaos --cleanup      remove namespaces, bridge, iptables rules and node processes
                                                left behind by a run that was killed
             Runs 3 or 5 raftkv nodes (kv-server/target/raftkv-server.jar) in network namespaces on bridge
@@ -40,6 +40,8 @@ final class ChaosArguments {
               chaos: N ops, F faults, linearizable: yes|no, lost acknowledged writes: L
             and exits 0 only if the history is linearizable, L is 0 and no node died by itself (1: a violation,
             a lost write or a node crash; 2: bad input or the host is not ready; 3: the harness failed).
+            --calls: the workers' reads, writes and CAS go over one KV Stream call per node, as the client
+            library sends them (stream, the default), or as a unary call each (unary).
             --faults kinds (default all):
             """;
 
@@ -87,8 +89,12 @@ final class ChaosArguments {
         int keys = integer(given, "--keys", "5");
         Path serverJar = path(given.getOrDefault("--server-jar", defaultServerJar(environment)), "--server-jar");
         Duration checkTimeout = duration(given, "--check-timeout", "120s");
+        String calls = given.getOrDefault("--calls", "stream");
+        if (!calls.equals("stream") && !calls.equals("unary")) {
+            throw new IllegalArgumentException("--calls must be stream or unary, got '" + calls + "'");
+        }
         return new Run(new ChaosOptions(nodes, duration, seed, faults, out, opsRate, workers, keys, serverJar,
-                given.containsKey("--unsafe-broken-reads"), checkTimeout));
+                given.containsKey("--unsafe-broken-reads"), checkTimeout, calls.equals("stream")));
     }
 
     private static Map<String, String> read(List<String> args) {
@@ -124,7 +130,7 @@ final class ChaosArguments {
 
     private static boolean knownFlag(String flag) {
         return List.of("--nodes", "--duration", "--seed", "--faults", "--out", "--ops-rate", "--workers", "--keys",
-                "--server-jar", "--check-timeout").contains(flag);
+                "--server-jar", "--check-timeout", "--calls").contains(flag);
     }
 
     static Set<FaultKind> faults(String text) {

@@ -20,9 +20,11 @@ import java.util.Set;
  * @param serverJar         kv-server's runnable jar
  * @param unsafeBrokenReads start the nodes in the deliberately broken mode (self-test of the harness)
  * @param checkTimeout      bound on the linearizability check
+ * @param streams           whether the workers' KV requests go over one KV Stream call per node (the client
+ *                          library's default) rather than a unary call each
  */
 record ChaosOptions(int nodes, Duration duration, long seed, Set<FaultKind> faults, Path out, int opsRate, int workers,
-                    int keys, Path serverJar, boolean unsafeBrokenReads, Duration checkTimeout) {
+                    int keys, Path serverJar, boolean unsafeBrokenReads, Duration checkTimeout, boolean streams) {
 
     ChaosOptions {
         if (nodes != 3 && nodes != 5) {

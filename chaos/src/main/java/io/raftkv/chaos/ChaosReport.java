@@ -52,8 +52,9 @@ record ChaosReport(ChaosOptions options, Path out, OperationCounts counts, Map<F
 
     String render() {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("%nchaos summary: %d nodes, seed %d, %d s of faults, %s in all%n", options.nodes(),
-                options.seed(), options.duration().toSeconds(), seconds(elapsed)));
+        text.append(String.format("%nchaos summary: %d nodes, seed %d, %d s of faults, %s in all, %s calls%n",
+                options.nodes(), options.seed(), options.duration().toSeconds(), seconds(elapsed),
+                options.streams() ? "stream" : "unary"));
         text.append(String.format("  %-10s %8s %8s %8s%n", "operation", "ok", "failed", "unknown"));
         for (Command command : OperationCounts.commands()) {
             text.append(String.format("  %-10s %8d %8d %8d%n", command.jsonName(), counts.get(command, EventType.OK),
@@ -81,8 +82,8 @@ record ChaosReport(ChaosOptions options, Path out, OperationCounts counts, Map<F
         text.append(String.format("  history: %s%n  nemesis log: %s%n  node logs: %s%n", out.resolve("history.jsonl"),
                 out.resolve("nemesis.log"), out.resolve("nodes")));
         text.append(String.format("  replay this schedule: bin/raftkv-chaos --nodes %d --duration %ds --seed %d --faults %s"
-                        + " --ops-rate %d%n", options.nodes(), options.duration().toSeconds(), options.seed(),
-                FaultKind.names(options.faultsInOrder()), options.opsRate()));
+                        + " --ops-rate %d --calls %s%n", options.nodes(), options.duration().toSeconds(), options.seed(),
+                FaultKind.names(options.faultsInOrder()), options.opsRate(), options.streams() ? "stream" : "unary"));
         return text.toString();
     }
 

@@ -47,9 +47,10 @@ final class ChaosRun {
         try (PrintWriter commands = new PrintWriter(Files.newBufferedWriter(out.resolve("commands.log"), StandardCharsets.UTF_8));
              EventLog log = new EventLog(console, out.resolve("nemesis.log"), startNanos)) {
             Shell shell = new Shell(commands);
-            log.event("chaos: %d nodes, seed %d, %d s, faults %s, %d ops/s, %d workers, output in %s", options.nodes(),
-                    options.seed(), options.duration().toSeconds(), FaultKind.names(options.faultsInOrder()),
-                    options.opsRate(), options.workers(), out);
+            log.event("chaos: %d nodes, seed %d, %d s, faults %s, %d ops/s, %d workers, %s calls, output in %s",
+                    options.nodes(), options.seed(), options.duration().toSeconds(),
+                    FaultKind.names(options.faultsInOrder()), options.opsRate(), options.workers(),
+                    options.streams() ? "stream" : "unary", out);
             if (options.unsafeBrokenReads()) {
                 log.event("chaos: nodes run with --unsafe-broken-reads (DELIBERATELY BROKEN: expect a violation)");
             }
@@ -80,7 +81,7 @@ final class ChaosRun {
 
     private ChaosReport runCluster(Network network, Nodes nodes, EventLog log, Path out, long startNanos)
             throws IOException, InterruptedException {
-        try (ClusterClient client = new ClusterClient(options.nodes());
+        try (ClusterClient client = new ClusterClient(options.nodes(), options.streams());
              LeaderWatch leaders = new LeaderWatch(client, nodes)) {
             log.event("chaos: %s", nodes.prepareClassArchive(60_000));
             nodes.onUnexpectedExit(line -> log.event("UNEXPECTED: %s", line));
@@ -168,8 +169,8 @@ final class ChaosRun {
                     continue;
                 }
                 try {
-                    RangeResponse response = client.kv(slot, Duration.ofSeconds(3))
-                            .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build());
+                    RangeResponse response = client.range(slot,
+                            RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8(key)).build(), Duration.ofSeconds(3));
                     finals.put(key, response.getKvsCount() == 0 ? new AcknowledgedWrites.Final(null, 0)
                             : toFinal(response.getKvs(0)));
                 } catch (StatusRuntimeException e) {

@@ -5,21 +5,36 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.client.KvStream;
 import io.raftkv.proto.api.ClusterGrpc;
 import io.raftkv.proto.api.KVGrpc;
 import io.raftkv.proto.api.MaintenanceGrpc;
 import io.raftkv.proto.api.NotLeader;
+import io.raftkv.proto.api.PutRequest;
+import io.raftkv.proto.api.PutResponse;
+import io.raftkv.proto.api.RangeRequest;
+import io.raftkv.proto.api.RangeResponse;
 import io.raftkv.proto.api.StatusRequest;
 import io.raftkv.proto.api.StatusResponse;
+import io.raftkv.proto.api.TxnRequest;
+import io.raftkv.proto.api.TxnResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * gRPC channels from the harness (root namespace, 10.77.0.254) to each slot's client port, raw
  * stubs on them, and the server's error trailers decoded. One channel per slot, shared by every
- * worker (HTTP/2 multiplexes). Thread-safe.
+ * worker (HTTP/2 multiplexes). The workers' reads, writes and CAS ({@link #range}, {@link #put},
+ * {@link #txn}) go either over one {@link KvStream} per slot, as the client library sends them,
+ * or as a unary call each; both end in the same StatusRuntimeException on failure, so the workers'
+ * retry rules are the same. Thread-safe.
  */
 final class ClusterClient implements AutoCloseable {
     static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("raftkv-error", Metadata.ASCII_STRING_MARSHALLER);
@@ -27,8 +42,21 @@ final class ClusterClient implements AutoCloseable {
             ProtoUtils.metadataMarshaller(NotLeader.getDefaultInstance()));
 
     private final ManagedChannel[] channels;
+    private final boolean streams;
+    /** Per slot, the open KV stream (null until first used); guarded by this. Reopened after it ends. */
+    private final KvStream[] kvStreams;
+    /** Request deadlines of the streams. */
+    private final ScheduledThreadPoolExecutor timers;
 
-    ClusterClient(int nodes) {
+    ClusterClient(int nodes, boolean streams) {
+        this.streams = streams;
+        this.kvStreams = new KvStream[nodes + 1];
+        this.timers = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "chaos-stream-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.timers.setRemoveOnCancelPolicy(true);
         channels = new ManagedChannel[nodes + 1];
         for (int slot = 1; slot <= nodes; slot++) {
             // Every call has a deadline, so a paused node costs a timeout, not a hung worker.
@@ -43,6 +71,62 @@ final class ClusterClient implements AutoCloseable {
 
     KVGrpc.KVBlockingStub kv(int slot, Duration deadline) {
         return KVGrpc.newBlockingStub(channels[slot]).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    RangeResponse range(int slot, RangeRequest request, Duration deadline) {
+        return streams ? viaStream(slot, KVGrpc.getRangeMethod(), request, deadline) : kv(slot, deadline).range(request);
+    }
+
+    PutResponse put(int slot, PutRequest request, Duration deadline) {
+        return streams ? viaStream(slot, KVGrpc.getPutMethod(), request, deadline) : kv(slot, deadline).put(request);
+    }
+
+    TxnResponse txn(int slot, TxnRequest request, Duration deadline) {
+        return streams ? viaStream(slot, KVGrpc.getTxnMethod(), request, deadline) : kv(slot, deadline).txn(request);
+    }
+
+    /** One request on the slot's stream, waited for as a blocking stub would. */
+    private <Q, R> R viaStream(int slot, MethodDescriptor<Q, R> method, Q request, Duration deadline) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        stream(slot).send(method, request, deadline.toNanos(), new StreamObserver<>() {
+            private R value;
+
+            @Override
+            public void onNext(R response) {
+                value = response;
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                answer.completeExceptionally(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                answer.complete(value);
+            }
+        });
+        try {
+            // The stream fails the request at its deadline; the margin only guards against a bug there.
+            return answer.get(deadline.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw Status.CANCELLED.withDescription("interrupted").withCause(e).asRuntimeException();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a KV stream request outlived its deadline of " + deadline, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException status) {
+                throw status;
+            }
+            throw new IllegalStateException("a KV stream request failed without a status", e.getCause());
+        }
+    }
+
+    private synchronized KvStream stream(int slot) {
+        if (kvStreams[slot] == null || kvStreams[slot].isEnded()) {
+            kvStreams[slot] = new KvStream(channels[slot], timers, () -> { });
+        }
+        return kvStreams[slot];
     }
 
     ClusterGrpc.ClusterBlockingStub cluster(int slot, Duration deadline) {
@@ -92,6 +176,7 @@ final class ClusterClient implements AutoCloseable {
 
     @Override
     public void close() {
+        timers.shutdownNow();
         for (int slot = 1; slot < channels.length; slot++) {
             channels[slot].shutdownNow();
         }

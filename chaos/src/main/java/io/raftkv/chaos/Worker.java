@@ -79,8 +79,8 @@ final class Worker implements Runnable {
         shared.history.invoke(process, key, Call.read());
         int slot = home;
         try {
-            RangeResponse response = shared.client.kv(slot, Workload.READ_DEADLINE)
-                    .range(RangeRequest.newBuilder().setKey(bytes(key)).build());
+            RangeResponse response = shared.client.range(slot, RangeRequest.newBuilder().setKey(bytes(key)).build(),
+                    Workload.READ_DEADLINE);
             Value value = response.getKvsCount() == 0 ? Value.NIL : decode(response.getKvs(0).getValue());
             shared.history.ok(process, key, Call.read(value));
             shared.saw(key, value);
@@ -101,7 +101,7 @@ final class Worker implements Runnable {
                 .setPrevKv(true).setRequestId(id).build();
         Call call = Call.write(value);
         shared.history.invoke(process, key, call);
-        Outcome<PutResponse> outcome = retry(slot -> shared.client.kv(slot, Workload.WRITE_ATTEMPT_DEADLINE).put(put));
+        Outcome<PutResponse> outcome = retry(slot -> shared.client.put(slot, put, Workload.WRITE_ATTEMPT_DEADLINE));
         if (outcome.response != null) {
             acknowledge(key, value, outcome.response.hasPrevKv() ? outcome.response.getPrevKv() : null);
             finish(Command.WRITE, EventType.OK, key, call);
@@ -119,7 +119,7 @@ final class Worker implements Runnable {
                 .setRequestId(nextRequestId()).build();
         Call call = Call.cas(expectedNumber, value);
         shared.history.invoke(process, key, call);
-        Outcome<TxnResponse> outcome = retry(slot -> shared.client.kv(slot, Workload.WRITE_ATTEMPT_DEADLINE).txn(txn));
+        Outcome<TxnResponse> outcome = retry(slot -> shared.client.txn(slot, txn, Workload.WRITE_ATTEMPT_DEADLINE));
         if (outcome.response == null) {
             finish(Command.CAS, outcome.uncertain ? EventType.INFO : EventType.FAIL, key, call);
         } else if (!outcome.response.getSucceeded()) {

@@ -1,6 +1,7 @@
 package io.raftkv.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ class ChaosArgumentsTest {
         assertEquals(150, options.opsRate());
         assertEquals(15, options.workers());
         assertEquals(9, options.seed());
+        assertTrue(options.streams(), "the workers use KV streams, as the client library does");
         assertTrue(options.out().toString().endsWith("raftkv-chaos-20260102-030405"), options.out().toString());
     }
 
@@ -43,6 +45,13 @@ class ChaosArgumentsTest {
         assertEquals(40, options.opsRate());
         assertTrue(options.unsafeBrokenReads());
         assertEquals(Duration.ofMinutes(2), ChaosArguments.parseDuration("2m", "--duration"));
+    }
+
+    @Test
+    void callsAreStreamOrUnary() {
+        assertFalse(parse("--calls", "unary").streams());
+        assertTrue(parse("--calls", "stream").streams());
+        assertThrows(IllegalArgumentException.class, () -> parse("--calls", "grpc"));
     }
 
     @Test

@@ -11,9 +11,9 @@ import io.raftkv.proto.api.PutResponse;
 import io.raftkv.proto.api.RangeRequest;
 import io.raftkv.proto.api.RangeResponse;
 import io.raftkv.proto.api.RequestId;
+import io.raftkv.proto.api.ResponseHeader;
 import io.raftkv.proto.api.StreamRequest;
 import io.raftkv.proto.api.StreamResponse;
-import io.raftkv.proto.api.ResponseHeader;
 import io.raftkv.proto.api.TxnRequest;
 import io.raftkv.proto.api.TxnResponse;
 import io.raftkv.proto.command.Command;
@@ -35,6 +35,9 @@ import java.util.function.LongSupplier;
  * state at once and may be stale.
  */
 public final class KvService extends KVGrpc.KVImplBase implements KvHandlers {
+    /** Requests in flight per Stream call; beyond it a request is answered QUEUE_FULL at once. */
+    static final int STREAM_INFLIGHT_MAX = 10_000;
+
     private final long clusterId;
     private final RaftLoop loop;
     private final KvStateMachine stateMachine;
@@ -89,9 +92,6 @@ public final class KvService extends KVGrpc.KVImplBase implements KvHandlers {
     public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> responses) {
         return new KvStreamCall(this, (ServerCallStreamObserver<StreamResponse>) responses, STREAM_INFLIGHT_MAX);
     }
-
-    /** Requests in flight per Stream call; beyond it a request is answered QUEUE_FULL at once. */
-    static final int STREAM_INFLIGHT_MAX = 10_000;
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> observer, long timeoutMillis) {
