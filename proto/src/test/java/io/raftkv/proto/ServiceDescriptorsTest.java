@@ -26,13 +26,14 @@ class ServiceDescriptorsTest {
   }
 
   @Test
-  void kvHasRangePutDeleteRangeAndTxn() {
+  void kvHasRangePutDeleteRangeAndTxnAndAStreamCarryingThem() {
     assertEquals(
         Map.of(
             "raftkv.api.KV/Range", MethodType.UNARY,
             "raftkv.api.KV/Put", MethodType.UNARY,
             "raftkv.api.KV/DeleteRange", MethodType.UNARY,
-            "raftkv.api.KV/Txn", MethodType.UNARY),
+            "raftkv.api.KV/Txn", MethodType.UNARY,
+            "raftkv.api.KV/Stream", MethodType.BIDI_STREAMING),
         methods(KVGrpc.getServiceDescriptor(), "raftkv.api.KV"));
   }
 
