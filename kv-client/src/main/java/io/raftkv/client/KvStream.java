@@ -97,7 +97,7 @@ public final class KvStream {
     try {
       waiting.timer = timers.schedule(() -> expire(id, timeoutNanos), timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
-      fail(id, Status.CANCELLED.withDescription("client is closed").asRuntimeException());
+      failLater(id, Status.CANCELLED.withDescription("client is closed").asRuntimeException());
       return;
     }
     StreamRequest message = wrap(id, request, timeoutNanos);
@@ -113,7 +113,8 @@ public final class KvStream {
 
   /**
    * Fails a request from a timer thread rather than the sender's stack: as with a unary call, an
-   * observer is never called back inside {@link #send} (a retry from there would recurse).
+   * observer is not called back inside {@link #send} (a retry from there would recurse). Only once
+   * the timers are shut down (the client is closing, nothing retries) does it fail it in place.
    */
   private void failLater(long id, Throwable error) {
     try {
