@@ -87,6 +87,22 @@ class BenchCommandTest {
     assertTrue(stdout.contains("client cpu:"), stdout);
   }
 
+  @Test
+  void theBenchSendsOverOneStreamPerConnectionUnlessUnaryAndTheResultSaysWhich() throws IOException {
+    Path streamed = directory.resolve("stream.json");
+    assertEquals(0, bench("--op", "put", "--ops", "200", "--inflight", "4", "--conns", "2", "--out", streamed.toString()),
+        stderr);
+    assertEquals("stream", read(streamed).get("calls"));
+    assertEquals(2, cluster.node(2).streamsOpened(), "one stream per connection");
+    assertEquals(200, cluster.node(2).calls().stream().filter("Put"::equals).count());
+
+    Path unary = directory.resolve("unary.json");
+    assertEquals(0, bench("--op", "put", "--ops", "200", "--unary", "--out", unary.toString()), stderr);
+    assertEquals("unary", read(unary).get("calls"));
+    assertEquals(2, cluster.node(2).streamsOpened(), "no stream for unary calls");
+    assertEquals(400, cluster.node(2).calls().stream().filter("Put"::equals).count());
+  }
+
   /** Handlers on other threads, so that the slots' requests really overlap, as on a real server. */
   private void useConcurrentCluster() {
     cluster.close();

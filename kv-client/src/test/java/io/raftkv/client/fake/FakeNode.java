@@ -68,6 +68,7 @@ public final class FakeNode {
   /** host:port; for TCP fixed once the first start has bound a free port. */
   private volatile String address;
   private final ArrayBlockingQueue<Fault> faults = new ArrayBlockingQueue<>(64);
+  private final java.util.concurrent.atomic.AtomicInteger streamsOpened = new java.util.concurrent.atomic.AtomicInteger();
   /** Every call, as "Method" names, in arrival order; capped. Guarded by itself. */
   private final List<String> calls = new ArrayList<>();
   /** Every write received with a request id, retries included; capped. Guarded by calls. */
@@ -129,6 +130,11 @@ public final class FakeNode {
     if (!faults.offer(fault)) {
       throw new IllegalStateException("too many scripted faults");
     }
+  }
+
+  /** KV Stream calls opened on this node. */
+  public int streamsOpened() {
+    return streamsOpened.get();
   }
 
   public List<String> calls() {
@@ -268,6 +274,7 @@ public final class FakeNode {
     /** As the real server: each request goes to its unary handler and is answered under its id. */
     @Override
     public StreamObserver<StreamRequest> stream(StreamObserver<StreamResponse> out) {
+      streamsOpened.incrementAndGet();
       return new StreamObserver<>() {
         @Override
         public void onNext(StreamRequest request) {
