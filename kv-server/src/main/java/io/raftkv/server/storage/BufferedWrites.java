@@ -42,8 +42,7 @@ final class BufferedWrites {
     }
 
     private void add(byte[] key, byte[] value) {
-        encodedBytes += 1 + varintBytes(key.length) + key.length
-                + (value == null ? 0 : varintBytes(value.length) + value.length);
+        encodedBytes += encodedBytes(key, value);
         Invariants.check(encodedBytes <= MAX_BYTES, "an apply batch grew past %d bytes", MAX_BYTES);
         keys.add(key);
         values.add(value);
@@ -58,11 +57,13 @@ final class BufferedWrites {
     void truncate(int count) {
         Invariants.check(count >= 0 && count <= keys.size(), "truncating %d writes to %d", keys.size(), count);
         for (int i = keys.size() - 1; i >= count; i--) {
-            byte[] key = keys.remove(i);
-            byte[] value = values.remove(i);
-            encodedBytes -= 1 + varintBytes(key.length) + key.length
-                    + (value == null ? 0 : varintBytes(value.length) + value.length);
+            encodedBytes -= encodedBytes(keys.remove(i), values.remove(i));
         }
+    }
+
+    /** One write's record: its tag, then the key and (unless a delete) the value, each length-prefixed. */
+    private static long encodedBytes(byte[] key, byte[] value) {
+        return 1 + varintBytes(key.length) + key.length + (value == null ? 0 : varintBytes(value.length) + value.length);
     }
 
     /** Writes {@code [from, to)} into an indexed batch, in order. */
