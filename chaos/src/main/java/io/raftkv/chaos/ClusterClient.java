@@ -8,7 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.StreamObserver;
-import io.raftkv.client.KvStream;
+import io.raftkv.client.KvStreams;
 import io.raftkv.proto.api.ClusterGrpc;
 import io.raftkv.proto.api.KVGrpc;
 import io.raftkv.proto.api.MaintenanceGrpc;
@@ -32,9 +32,9 @@ import java.util.concurrent.TimeUnit;
  * gRPC channels from the harness (root namespace, 10.77.0.254) to each slot's client port, raw
  * stubs on them, and the server's error trailers decoded. One channel per slot, shared by every
  * worker (HTTP/2 multiplexes). The workers' reads, writes and CAS ({@link #range}, {@link #put},
- * {@link #txn}) go either over one {@link KvStream} per slot, as the client library sends them,
- * or as a unary call each; both end in the same StatusRuntimeException on failure, so the workers'
- * retry rules are the same. Thread-safe.
+ * {@link #txn}) go either over one KV stream per slot ({@link KvStreams}, as the client library
+ * sends them) or as a unary call each; both end in the same StatusRuntimeException on failure, so
+ * the workers' retry rules are the same. Thread-safe.
  */
 final class ClusterClient implements AutoCloseable {
     static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("raftkv-error", Metadata.ASCII_STRING_MARSHALLER);
@@ -43,20 +43,20 @@ final class ClusterClient implements AutoCloseable {
 
     private final ManagedChannel[] channels;
     private final boolean streams;
-    /** Per slot, the open KV stream (null until first used); guarded by this. Reopened after it ends. */
-    private final KvStream[] kvStreams;
+    /** One KV stream per slot's channel, reopened after it ends. */
+    private final KvStreams kvStreams;
     /** Request deadlines of the streams. */
     private final ScheduledThreadPoolExecutor timers;
 
     ClusterClient(int nodes, boolean streams) {
         this.streams = streams;
-        this.kvStreams = new KvStream[nodes + 1];
         this.timers = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "chaos-stream-timers");
             thread.setDaemon(true);
             return thread;
         });
         this.timers.setRemoveOnCancelPolicy(true);
+        this.kvStreams = new KvStreams(timers);
         channels = new ManagedChannel[nodes + 1];
         for (int slot = 1; slot <= nodes; slot++) {
             // Every call has a deadline, so a paused node costs a timeout, not a hung worker.
@@ -88,7 +88,7 @@ final class ClusterClient implements AutoCloseable {
     /** One request on the slot's stream, waited for as a blocking stub would. */
     private <Q, R> R viaStream(int slot, MethodDescriptor<Q, R> method, Q request, Duration deadline) {
         CompletableFuture<R> answer = new CompletableFuture<>();
-        stream(slot).send(method, request, deadline.toNanos(), new StreamObserver<>() {
+        kvStreams.send(channels[slot], method, request, deadline.toNanos(), new StreamObserver<>() {
             private R value;
 
             @Override
@@ -120,13 +120,6 @@ final class ClusterClient implements AutoCloseable {
             }
             throw new IllegalStateException("a KV stream request failed without a status", e.getCause());
         }
-    }
-
-    private synchronized KvStream stream(int slot) {
-        if (kvStreams[slot] == null || kvStreams[slot].isEnded()) {
-            kvStreams[slot] = new KvStream(channels[slot], timers, () -> { });
-        }
-        return kvStreams[slot];
     }
 
     ClusterGrpc.ClusterBlockingStub cluster(int slot, Duration deadline) {

@@ -11,21 +11,24 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The client's KV streams, one per channel, opened on first use and again after one ends (a
- * broken connection fails the requests in flight on it, which the retry logic re-sends). Bounded
- * by the channel pool: a stream that ends leaves the map. Thread-safe.
+ * KV streams, one per channel, opened on first use and again after one ends (a broken connection
+ * fails the requests in flight on it, which the caller's retry logic re-sends). Bounded by the
+ * channels given: a stream that ends leaves the map. The client's, and the chaos harness's.
+ * Thread-safe.
  */
-final class KvStreams {
+public final class KvStreams {
   private final ScheduledExecutorService timers;
   /** Guarded by this. */
   private final Map<ManagedChannel, KvStream> streams = new IdentityHashMap<>();
   private boolean closed;
 
-  KvStreams(ScheduledExecutorService timers) {
+  /** {@code timers} keep the requests' deadlines. */
+  public KvStreams(ScheduledExecutorService timers) {
     this.timers = timers;
   }
 
-  <Q, R> void send(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
+  /** Sends on {@code channel}'s stream, as {@link KvStream#send}; after {@link #drain}, fails with CANCELLED. */
+  public <Q, R> void send(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
       StreamObserver<R> observer) {
     KvStream stream = stream(channel);
     if (stream == null) {
