@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +53,8 @@ public final class ApplyLoop implements AutoCloseable {
     private static final long FLUSH_AHEAD_FRACTION = 8;
     private final long snapshotEntries;
     private final long snapshotRetainEntries;
-    /**
-     * How far back of its applied index this node counts its first snapshot interval, and counts
-     * again after an install: (id mod 3) thirds of it. Every node applies the same entries, so with
-     * one interval they all checkpoint, flush and sync at the same index, and both followers of a
-     * commit slow down at once; spread over the interval, at most one node of three is at it.
-     */
-    private final long snapshotPhase;
+    /** The applied indexes at which this node starts checkpoints, shifted from the other nodes'. */
+    private final CheckpointSchedule schedule;
     private final LoopObserver observer;
     private final java.util.function.Consumer<Throwable> onFatal;
     private final Runnable onMembershipApplied;
@@ -79,11 +73,11 @@ public final class ApplyLoop implements AutoCloseable {
     private CompactionRequest compaction;
     private volatile long appliedIndex;
     /**
-     * Where the current snapshot interval began: the newest checkpoint's index, or at start and
-     * after an install the applied index less {@link #snapshotPhase}. Raised by both
-     * threads, never lowered.
+     * The grid point of {@link #schedule} at which the current snapshot interval began: the last
+     * checkpoint's start or, at start and after an install, the point at or below the applied index.
+     * Apply thread only.
      */
-    private final AtomicLong lastSnapshotIndex = new AtomicLong();
+    private long intervalStart;
     /** Whether the state was flushed in the background since the last snapshot. */
     private boolean flushedAhead;
     private volatile boolean failed;
@@ -111,8 +105,8 @@ public final class ApplyLoop implements AutoCloseable {
         this.onFatal = onFatal;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.appliedIndex = stateMachine.appliedIndex();
-        this.snapshotPhase = Math.floorMod(nodeId, 3) * (snapshotEntries / 3);
-        this.lastSnapshotIndex.set(appliedIndex - snapshotPhase);
+        this.schedule = CheckpointSchedule.forNode(nodeId, snapshotEntries);
+        this.intervalStart = schedule.pointAtOrBelow(appliedIndex);
         this.waiters = new AppliedIndexWaiters(readWaitersMax, appliedIndex);
         this.thread = new Thread(this::run, "raft-apply-" + nodeId);
         this.checkpointer = Executors.newSingleThreadExecutor(task -> {
@@ -213,10 +207,9 @@ public final class ApplyLoop implements AutoCloseable {
         if (checkpointRunning.get()) {
             return;
         }
-        long sinceSnapshot = appliedIndex - lastSnapshotIndex.get();
-        if (sinceSnapshot >= snapshotEntries) {
+        if (schedule.due(intervalStart, appliedIndex)) {
             startSnapshot();
-        } else if (!flushedAhead && sinceSnapshot >= snapshotEntries - snapshotEntries / FLUSH_AHEAD_FRACTION) {
+        } else if (!flushedAhead && schedule.remaining(intervalStart, appliedIndex) <= snapshotEntries / FLUSH_AHEAD_FRACTION) {
             // The checkpoint begins with a flush of the memtable, which took up to 640 ms at 100,000
             // entries. Flushed in the background shortly before, it finds a small one.
             stateMachine.flushAhead();
@@ -227,6 +220,8 @@ public final class ApplyLoop implements AutoCloseable {
     private void startSnapshot() {
         Invariants.check(checkpointRunning.compareAndSet(false, true), "node %d: a checkpoint began while one runs", nodeId);
         flushedAhead = false;
+        intervalStart = schedule.pointAtOrBelow(appliedIndex);
+        observer.snapshotStarted(appliedIndex);
         try {
             checkpointer.execute(this::takeSnapshot);
         } catch (RejectedExecutionException closing) {
@@ -240,7 +235,6 @@ public final class ApplyLoop implements AutoCloseable {
             long start = System.nanoTime();
             failpoints.hit(Failpoints.SNAPSHOT_SAVE);
             CheckpointInfo checkpoint = stateMachine.checkpoint(checkpoints.root());
-            lastSnapshotIndex.accumulateAndGet(checkpoint.metadata().index(), Math::max);
             observer.snapshotTaken(checkpoint.sizeBytes(), System.nanoTime() - start);
             log.info("node={} took snapshot index={} term={} bytes={} in {} ms", nodeId, checkpoint.metadata().index(),
                     checkpoint.metadata().term(), checkpoint.sizeBytes(),
@@ -262,7 +256,7 @@ public final class ApplyLoop implements AutoCloseable {
         failpoints.hit(Failpoints.SNAPSHOT_INSTALL);
         stateMachine.install(directory, snapshot.metadata());
         appliedIndex = stateMachine.appliedIndex();
-        lastSnapshotIndex.accumulateAndGet(appliedIndex - snapshotPhase, Math::max);
+        intervalStart = Math.max(intervalStart, schedule.pointAtOrBelow(appliedIndex));
         flushedAhead = false;
         observer.snapshotInstalled(snapshot.index());
         waiters.appliedTo(appliedIndex);

@@ -20,6 +20,9 @@ public interface LoopObserver {
 
     default void inboundDropped() {}
 
+    /** The apply thread handed a checkpoint of the state at {@code appliedIndex} or later to the checkpoint thread. */
+    default void snapshotStarted(long appliedIndex) {}
+
     default void snapshotTaken(long bytes, long nanos) {}
 
     default void snapshotInstalled(long index) {}

@@ -67,6 +67,11 @@ public final class LoopMetrics implements LoopObserver {
     }
 
     @Override
+    public void snapshotStarted(long appliedIndex) {
+        metrics.snapshotStarted(appliedIndex);
+    }
+
+    @Override
     public void snapshotTaken(long bytes, long nanos) {
         metrics.snapshotCreated(bytes, nanos);
     }

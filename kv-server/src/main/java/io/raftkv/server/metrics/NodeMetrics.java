@@ -90,6 +90,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final AtomicLong leader = new AtomicLong();
     private final AtomicLong commitIndex = new AtomicLong();
     private final AtomicLong appliedIndex = new AtomicLong();
+    private final AtomicLong snapshotStartedIndex = new AtomicLong();
 
     /**
      * Builds the registry and binds the JVM meters.
@@ -144,6 +145,9 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("1 if this node knows a leader").register(registry);
         Gauge.builder("raft.commit.index", commitIndex, AtomicLong::get).register(registry);
         Gauge.builder("raft.applied.index", appliedIndex, AtomicLong::get).register(registry);
+        // Tells an operator whether the nodes' checkpoints are spread over the interval, as meant.
+        Gauge.builder("raft.snapshot.started.index", snapshotStartedIndex, AtomicLong::get)
+                .description("applied index when this node last started a checkpoint").register(registry);
     }
 
     // ---- Proposals, commits, applies, fsync ------------------------------------------------
@@ -224,6 +228,11 @@ public final class NodeMetrics implements AutoCloseable {
     /** A linearizable read waited {@code nanos} for its read index to be confirmed and applied. */
     public void recordReadIndex(long nanos) {
         readIndexLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** This node started a checkpoint with {@code appliedIndex} applied. */
+    public void snapshotStarted(long appliedIndex) {
+        snapshotStartedIndex.set(appliedIndex);
     }
 
     /** This node wrote a snapshot of {@code bytes} in {@code nanos}. */

@@ -2,24 +2,26 @@ package io.raftkv.server.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raftkv.server.RaftKvNode;
+import io.raftkv.server.loop.CheckpointSchedule;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Nodes spread their checkpoints over the snapshot interval instead of all taking one at the same index. */
 class CheckpointPhaseTest {
-    private static final int SNAPSHOT_ENTRIES = 30;
+    /** Long enough that a checkpoint (tens of ms here) ends before the node's next grid point. */
+    private static final int SNAPSHOT_ENTRIES = 60;
+    /** Entries a node may apply past its grid point before it starts: the batch that crosses it. */
+    private static final int SLACK = 3;
 
     @TempDir
     Path dir;
 
     @Test
-    void theThreeNodesCheckpointAtIndexesAThirdOfAnIntervalApart() throws Exception {
+    void theThreeNodesStartCheckpointsAtIndexesAThirdOfAnIntervalApart() throws Exception {
         Map<String, String> flags = Map.of("--snapshot-entries", String.valueOf(SNAPSHOT_ENTRIES),
                 "--snapshot-retain-entries", "10");
         try (InProcessCluster cluster = new InProcessCluster(dir, 3, flags)) {
@@ -30,20 +32,32 @@ class CheckpointPhaseTest {
                 String key = "k" + i;
                 cluster.onLeader(leader -> Rpcs.write(cluster.kv(leader), key, "v"));
             }
-            for (RaftKvNode node : cluster.running().values()) {
-                InProcessCluster.await(Duration.ofSeconds(20), "node " + node.config().nodeId() + " to checkpoint past "
-                        + 2 * SNAPSHOT_ENTRIES, () -> node.storage().log().snapshot().index() > 2 * SNAPSHOT_ENTRIES);
+            Map<Long, Long> starts = new TreeMap<>();
+            for (long id : cluster.running().keySet()) {
+                InProcessCluster.await(Duration.ofSeconds(20), "node " + id + " to start a checkpoint past "
+                        + 2 * SNAPSHOT_ENTRIES, () -> startedIndex(cluster, id) > 2 * SNAPSHOT_ENTRIES);
+                starts.put(id, startedIndex(cluster, id));
             }
-            List<Long> indexes = new ArrayList<>();
-            for (RaftKvNode node : cluster.running().values()) {
-                indexes.add(node.storage().log().snapshot().index());
+            for (var start : starts.entrySet()) {
+                long gridPoint = CheckpointSchedule.forNode(start.getKey(), SNAPSHOT_ENTRIES).pointAtOrBelow(start.getValue());
+                assertTrue(start.getValue() - gridPoint <= SLACK, "node " + start.getKey() + " started its last checkpoint at "
+                        + start.getValue() + ", not at its grid point " + gridPoint + "; all starts: " + starts);
             }
-            for (int a = 0; a < indexes.size(); a++) {
-                for (int b = a + 1; b < indexes.size(); b++) {
-                    assertTrue(Math.abs(indexes.get(a) - indexes.get(b)) >= SNAPSHOT_ENTRIES / 3 - 2,
-                            "the nodes' newest snapshots are at " + indexes + ": they should be spread over the interval");
+            Long[] indexes = starts.values().toArray(Long[]::new);
+            for (int a = 0; a < indexes.length; a++) {
+                for (int b = a + 1; b < indexes.length; b++) {
+                    assertTrue(Math.abs(indexes[a] - indexes[b]) >= SNAPSHOT_ENTRIES / 3 - SLACK,
+                            "the nodes last started checkpoints at " + starts + ": they should be spread over the interval");
                 }
             }
+        }
+    }
+
+    private static long startedIndex(InProcessCluster cluster, long id) {
+        try {
+            return (long) cluster.metric(id, "raft_snapshot_started_index");
+        } catch (Exception e) {
+            throw new AssertionError("could not read node " + id + "'s metrics", e);
         }
     }
 }
