@@ -18,6 +18,9 @@ public interface LoopObserver {
 
     default void readIndexLatency(long nanos) {}
 
+    /** A follower sent {@code rounds} read-index rounds again, their request or answer lost. */
+    default void readIndexResent(int rounds) {}
+
     default void inboundDropped() {}
 
     /** The apply thread handed a checkpoint of the state at {@code appliedIndex} or later to the checkpoint thread. */

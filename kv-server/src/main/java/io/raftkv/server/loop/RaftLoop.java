@@ -12,9 +12,7 @@ import io.raftkv.server.ErrorCode;
 import io.raftkv.server.ServerException;
 import io.raftkv.server.storage.ApplyResult;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -69,9 +67,13 @@ public final class RaftLoop implements AutoCloseable {
     private final ArrayBlockingQueue<Compaction> compactions = new ArrayBlockingQueue<>(16);
     private final Semaphore wakeup = new Semaphore(0);
     private final PendingWrites pendingWrites = new PendingWrites();
-    /** Read-index context -> the reads that share its heartbeat round. Loop thread only. */
-    private final Map<Long, List<ReadRequest>> readsByContext = new HashMap<>();
-    private long nextReadContext = 1;
+    /**
+     * How long a read-index round waits for its answer before a follower sends it again: etcd's
+     * readIndexRetryTime. Several heartbeat intervals, so a slow leader is not flooded with copies.
+     */
+    static final long READ_RESEND_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The read-index rounds asked for and not yet answered, each with the reads that share it. */
+    private final ReadRounds<ReadRequest> readRounds = new ReadRounds<>(READ_RESEND_NANOS);
     private final Thread thread;
     private volatile boolean running = true;
     private volatile LoopStatus status;
@@ -255,6 +257,7 @@ public final class RaftLoop implements AutoCloseable {
         tickIfDue();
         proposeDrained();
         readDrained();
+        resendReads();
         for (Control<?> control; (control = controls.poll()) != null; ) {
             control.run(node);
         }
@@ -267,6 +270,9 @@ public final class RaftLoop implements AutoCloseable {
             if (++readies > 64) {
                 break; // let queued input in; the next turn continues
             }
+        }
+        if (!reads.isEmpty() && readRounds.reads() < limits.readsMax()) {
+            wakeup.release(); // answers made room for reads this turn left queued
         }
         publishStatus();
     }
@@ -319,20 +325,41 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private void readDrained() {
-        if (reads.isEmpty()) {
+        // As many reads as the queue holds may wait in rounds too; past that they stay queued, and
+        // once the queue is full a new read is refused with QUEUE_FULL.
+        int room = limits.readsMax() - readRounds.reads();
+        if (reads.isEmpty() || room <= 0) {
             return;
         }
         // Every read waiting now shares one read index and so one heartbeat round.
         List<ReadRequest> batch = new ArrayList<>();
-        reads.drainTo(batch);
-        long context = nextReadContext++;
-        ProposeResult result = node.readIndex(context);
-        if (result instanceof ProposeResult.Dropped dropped) {
-            ServerException error = dropError(dropped);
-            batch.forEach(read -> read.index().completeExceptionally(error));
-        } else {
-            readsByContext.put(context, batch);
+        reads.drainTo(batch, room);
+        long context = readRounds.open(batch, System.nanoTime());
+        if (node.readIndex(context) instanceof ProposeResult.Dropped dropped) {
+            failRound(context, dropError(dropped));
         }
+    }
+
+    /** A follower's round whose request or answer was lost would otherwise wait for a leader change. */
+    private void resendReads() {
+        if (readRounds.isEmpty() || softState.role() == StateRole.LEADER) {
+            return; // the leader's rounds ride on every heartbeat it sends
+        }
+        List<Long> due = readRounds.resendDue(System.nanoTime());
+        for (long context : due) {
+            if (node.readIndex(context) instanceof ProposeResult.Dropped dropped) {
+                failRound(context, dropError(dropped));
+            }
+        }
+        if (!due.isEmpty()) {
+            observer.readIndexResent(due.size());
+            log.debug("node={} sent {} read-index rounds again after {} ms without an answer", node.id(), due.size(),
+                    TimeUnit.NANOSECONDS.toMillis(READ_RESEND_NANOS));
+        }
+    }
+
+    private void failRound(long context, ServerException error) {
+        readRounds.close(context).forEach(read -> read.index().completeExceptionally(error));
     }
 
     /** The client-facing error for a proposal, read or transfer the core refused. */
@@ -371,10 +398,8 @@ public final class RaftLoop implements AutoCloseable {
             applyLoop.enqueue(ready.committedEntries());
         }
         for (ReadState readState : ready.readStates()) {
-            List<ReadRequest> waiting = readsByContext.remove(readState.context());
-            if (waiting == null) {
-                continue; // a duplicate answer for a batch already released
-            }
+            // Empty for a repeated answer: the round was sent again and its first answer released it.
+            List<ReadRequest> waiting = readRounds.close(readState.context());
             long now = System.nanoTime();
             for (ReadRequest read : waiting) {
                 observer.readIndexLatency(now - read.startNanos());
@@ -411,10 +436,7 @@ public final class RaftLoop implements AutoCloseable {
     }
 
     private void failReads(ServerException error) {
-        for (List<ReadRequest> waiting : readsByContext.values()) {
-            waiting.forEach(read -> read.index().completeExceptionally(error));
-        }
-        readsByContext.clear();
+        readRounds.closeAll(read -> read.index().completeExceptionally(error));
     }
 
     private void publishStatus() {

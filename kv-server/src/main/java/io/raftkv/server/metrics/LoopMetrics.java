@@ -67,6 +67,11 @@ public final class LoopMetrics implements LoopObserver {
     }
 
     @Override
+    public void readIndexResent(int rounds) {
+        metrics.readIndexResent(rounds);
+    }
+
+    @Override
     public void snapshotStarted(long appliedIndex) {
         metrics.snapshotStarted(appliedIndex);
     }

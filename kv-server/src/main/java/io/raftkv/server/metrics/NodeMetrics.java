@@ -78,6 +78,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final Timer fsyncLatency;
     private final DistributionSummary fsyncEntries;
     private final Timer readIndexLatency;
+    private final Counter readIndexResent;
     private final Counter leaderChanges;
     private final ConcurrentMap<String, Timer> grpcRequests = new ConcurrentHashMap<>();
     /** The same timers as grpcRequests, by method then status. */
@@ -133,6 +134,8 @@ public final class NodeMetrics implements AutoCloseable {
         readIndexLatency = Timer.builder("raft.readindex.latency").description("from a read request to its read index being applied")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        readIndexResent = Counter.builder("raft.readindex.resent")
+                .description("read-index rounds a follower sent again after 500 ms without an answer").register(registry);
         leaderChanges = Counter.builder("raft.leader.changes").description("times this node saw a new leader")
                 .register(registry);
 
@@ -228,6 +231,11 @@ public final class NodeMetrics implements AutoCloseable {
     /** A linearizable read waited {@code nanos} for its read index to be confirmed and applied. */
     public void recordReadIndex(long nanos) {
         readIndexLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A follower sent {@code rounds} read-index rounds again. */
+    public void readIndexResent(int rounds) {
+        readIndexResent.increment(rounds);
     }
 
     /** This node started a checkpoint with {@code appliedIndex} applied. */

@@ -128,10 +128,12 @@ class NodeMetricsTest {
     void readIndexSnapshotsAndRequestsAreRecorded() {
         metrics.recordReadIndex(1_000_000);
         metrics.snapshotStarted(120);
+        metrics.readIndexResent(2);
         metrics.snapshotCreated(4096, 3_000_000);
         metrics.snapshotInstalled(2048, 1_000_000);
         metrics.recordGrpcRequest("raftkv.KV/Put", "OK", 2_000_000);
         assertEquals(1, sample("raft_readindex_latency_seconds_count{node_id=\"3\"}"));
+        assertEquals(2, sample("raft_readindex_resent_total{node_id=\"3\"}"));
         assertEquals(120, sample("raft_snapshot_started_index{node_id=\"3\"}"));
         assertEquals(4096, sample("raft_snapshot_bytes_sum{kind=\"created\",node_id=\"3\"}"));
         assertEquals(1, sample("raft_snapshot_duration_seconds_count{kind=\"installed\",node_id=\"3\"}"));
