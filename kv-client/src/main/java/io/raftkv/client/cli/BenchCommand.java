@@ -1,8 +1,11 @@
 package io.raftkv.client.cli;
 
+import io.grpc.Status;
 import io.raftkv.client.EndpointStatus;
+import io.raftkv.client.ErrorCode;
 import io.raftkv.client.Member;
 import io.raftkv.client.RaftKvClient;
+import io.raftkv.client.UnavailableException;
 import io.raftkv.client.load.BenchConfig;
 import io.raftkv.client.load.BenchOp;
 import io.raftkv.client.load.BenchProtocol;
@@ -261,13 +264,24 @@ final class BenchCommand implements Callable<Integer> {
   private static String findLeader(Kvctl kvctl) {
     try (RaftKvClient client = kvctl.connect()) {
       long leaderId = 0;
-      for (EndpointStatus status : client.maintenance().sync().statusAll()) {
-        if (status instanceof EndpointStatus.Reachable reachable) {
-          if (reachable.status().isLeader()) {
-            return reachable.endpoint();
+      List<String> failures = new ArrayList<>();
+      List<EndpointStatus> statuses = client.maintenance().sync().statusAll();
+      for (EndpointStatus status : statuses) {
+        switch (status) {
+          case EndpointStatus.Reachable reachable -> {
+            if (reachable.status().isLeader()) {
+              return reachable.endpoint();
+            }
+            leaderId = leaderId != 0 ? leaderId : reachable.status().leader();
           }
-          leaderId = leaderId != 0 ? leaderId : reachable.status().leader();
+          case EndpointStatus.Unreachable unreachable ->
+              failures.add(unreachable.endpoint() + ": " + unreachable.error().getMessage());
         }
+      }
+      if (failures.size() == statuses.size()) {
+        // Every op would fail at once: say so instead of measuring a run of connection errors.
+        throw new UnavailableException(Status.Code.UNAVAILABLE, ErrorCode.UNKNOWN,
+            "bench: no endpoint reachable (" + String.join("; ", failures) + ")", String.join(",", client.endpoints()));
       }
       if (leaderId != 0) {
         for (Member member : client.cluster().sync().memberList()) {

@@ -50,6 +50,8 @@ import org.HdrHistogram.Recorder;
  */
 public final class BenchRunner {
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+  /** How long a closed-loop slot waits after a failed op before its next. */
+  public static final long ERROR_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final BenchConfig config;
   private final ChannelFactory channelFactory;
@@ -265,6 +267,12 @@ public final class BenchRunner {
     if (config.openLoop()) {
       freeSlots.offer(slot);
       finishOne();
+      return;
+    }
+    if (error != null) {
+      // A refused or broken op is usually answered at once, and so would the next one be: without
+      // a pause a dead server turns the closed loop into a busy loop of millions of errors a second.
+      scheduler.schedule(() -> continueOrFinish(slot), ERROR_PAUSE_NANOS, TimeUnit.NANOSECONDS);
       return;
     }
     continueOrFinish(slot);

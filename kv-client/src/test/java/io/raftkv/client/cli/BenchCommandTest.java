@@ -1,10 +1,12 @@
 package io.raftkv.client.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.client.fake.FakeCluster;
+import io.raftkv.client.load.BenchRunner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +157,34 @@ class BenchCommandTest {
     assertEquals(1, exit);
     assertEquals(Map.of("UNAVAILABLE:NO_LEADER", 20L), read(out).get("errors"));
     assertTrue(stderr.contains("Error: every op failed"), stderr);
+  }
+
+  @Test
+  void aSlotWhoseOpFailedPausesBeforeItsNextInsteadOfSpinning() throws IOException {
+    cluster.setLeader(0);
+    Path out = directory.resolve("pause.json");
+    int exit = bench("--op", "put", "--duration", "1s", "--inflight", "2", "--out", out.toString());
+
+    assertEquals(1, exit);
+    long errors = ((Number) ((Map<?, ?>) read(out).get("errors")).get("UNAVAILABLE:NO_LEADER")).longValue();
+    // 2 slots, 1 s, 10 ms apart: about 200. Without the pause the fake answers tens of thousands.
+    long most = 2 * (TimeUnit.SECONDS.toNanos(1) / BenchRunner.ERROR_PAUSE_NANOS + 1);
+    assertTrue(errors > 0 && errors <= most, errors + " errors in 1 s from 2 slots; at most " + most + " expected");
+  }
+
+  @Test
+  void aBenchWithNoEndpointReachableFailsAtOnceNamingEachEndpointsError() {
+    cluster.close();
+    long start = System.nanoTime();
+    int exit = bench("--op", "put", "--duration", "5s");
+
+    assertEquals(1, exit);
+    assertTrue(stderr.contains("bench: no endpoint reachable ("), stderr);
+    for (String endpoint : cluster.endpoints().split(",")) {
+      assertTrue(stderr.contains(endpoint + ": "), stderr);
+    }
+    assertFalse(stderr.contains("\tat "), "a stack trace: " + stderr);
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "the bench ran instead of failing at once");
   }
 
   @Test
